@@ -1,0 +1,81 @@
+"""innoproc: public-sector innovation procurement procedures as explainable state machines.
+
+Every step of a case checks its legal and organisational preconditions and, when it refuses,
+names every unmet precondition with its code, a message in English or Norwegian bokmål, and
+its legal or programme source.
+
+>>> import innoproc
+>>> case = innoproc.open_case("innovation-partnership", reference="2024/17",
+...                           authority="Stavanger kommune")
+>>> [a.event for a in case.available()]
+['start-market-dialogue', 'cancel']
+"""
+
+from innoproc import rules
+from innoproc._api import open_case
+from innoproc._engine.assessment import Assessment, Finding, Shortfall
+from innoproc._engine.case import Case
+from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
+from innoproc._engine.fields import Field
+from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
+from innoproc._errors import (
+    CaseFormatError,
+    ChronologyError,
+    InnoprocError,
+    InvalidDefinition,
+    InvalidPayload,
+    NaiveDatetimeError,
+    PreconditionFailed,
+    StepRefused,
+    TransitionNotAllowed,
+    UnknownEvent,
+    UnknownFact,
+    UnknownLanguage,
+    UnknownProcedure,
+)
+from innoproc._procedures import procedures
+from innoproc._storage import FORMAT_VERSION, dumps, loads
+from innoproc._text import LANGUAGES, Source, Text
+from innoproc._time import OSLO
+from innoproc._version import __version__
+
+__all__ = [
+    "FORMAT_VERSION",
+    "LANGUAGES",
+    "OSLO",
+    "Assessment",
+    "Case",
+    "CaseFormatError",
+    "ChronologyError",
+    "Context",
+    "Event",
+    "FactRecord",
+    "FactType",
+    "Field",
+    "Finding",
+    "HistoryEntry",
+    "InnoprocError",
+    "InvalidDefinition",
+    "InvalidPayload",
+    "NaiveDatetimeError",
+    "Precondition",
+    "PreconditionFailed",
+    "Procedure",
+    "Shortfall",
+    "Source",
+    "State",
+    "StepRecord",
+    "StepRefused",
+    "Text",
+    "TransitionNotAllowed",
+    "UnknownEvent",
+    "UnknownFact",
+    "UnknownLanguage",
+    "UnknownProcedure",
+    "__version__",
+    "dumps",
+    "loads",
+    "open_case",
+    "procedures",
+    "rules",
+]

@@ -1,0 +1,1 @@
+"""The engine: declaring procedures, assessing events and running cases (private package)."""

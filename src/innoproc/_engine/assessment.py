@@ -1,0 +1,159 @@
+"""Findings (one unmet precondition) and assessments (the verdict on one event)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from innoproc._text import Source, Text
+
+_NO_DETAILS: Mapping[str, Any] = MappingProxyType({})
+
+
+def _freeze(details: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(details)) if details else _NO_DETAILS
+
+
+class Shortfall:
+    """What a precondition's test returns when the rule is not met, with the particulars.
+
+    ``en`` and ``nb`` explain this case's shortfall (the rule itself is stated by the
+    precondition; ``nb`` defaults to ``en``); ``details`` carries the figures a program may
+    want (dates, counts).
+
+    >>> Shortfall("only 2 candidates invited", "bare 2 kandidater invitert", invited=2).details
+    mappingproxy({'invited': 2})
+    """
+
+    __slots__ = ("details", "en", "nb")
+
+    def __init__(self, en: str = "", nb: str = "", /, **details: Any) -> None:
+        self.en = en
+        self.nb = nb or en
+        self.details: Mapping[str, Any] = _freeze(details)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Shortfall):
+            return NotImplemented
+        return (self.en, self.nb, dict(self.details)) == (other.en, other.nb, dict(other.details))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Shortfall({self.en!r}, {self.nb!r}, **{dict(self.details)!r})"
+
+
+@attrs.frozen
+class Finding:
+    """One unmet precondition: its stable ``code``, the rule, its ``source`` and particulars.
+
+    ``message(lang)`` gives a plain-language sentence in English (``"en"``) or Norwegian
+    bokmål (``"nb"``).
+    """
+
+    code: str
+    rule: Text
+    source: Source
+    explanation: Text | None = None
+    details: Mapping[str, Any] = attrs.field(default=_NO_DETAILS, converter=_freeze)
+
+    def message(self, lang: str = "en") -> str:
+        """The rule, followed by what is wrong in this case, in ``lang``."""
+        text = self.rule.get(lang)
+        if self.explanation is not None:
+            text = f"{text} {self.explanation.get(lang)}"
+        return text
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message()} ({self.source})"
+
+
+_TEXTS = {
+    "en": {
+        "ok": "{event!r} may be applied in state {state!r}.",
+        "wrong_state": (
+            "{event!r} is not possible in state {state!r}; it is possible from: {sources}."
+        ),
+        "refused": "{event!r} cannot be applied in state {state!r}:",
+        "unmet": "{n} unmet precondition(s):",
+        "missing": "missing field(s): {fields}",
+        "unassessed": "not assessed until those fields are given: {codes}",
+        "source": "Source",
+        "none": "none (a final state)",
+    },
+    "nb": {
+        "ok": "{event!r} kan utføres i tilstanden {state!r}.",
+        "wrong_state": (
+            "{event!r} er ikke mulig i tilstanden {state!r}; det er mulig fra: {sources}."
+        ),
+        "refused": "{event!r} kan ikke utføres i tilstanden {state!r}:",
+        "unmet": "{n} vilkår er ikke oppfylt:",
+        "missing": "mangler felt: {fields}",
+        "unassessed": "vurderes først når feltene er oppgitt: {codes}",
+        "source": "Kilde",
+        "none": "ingen (en slutttilstand)",
+    },
+}
+
+
+@attrs.frozen
+class Assessment:
+    """The verdict on one event for one case at one moment.
+
+    ``ok`` is true only when the event is possible from the current state (``allowed``),
+    every precondition is met (``unmet`` is empty) and no required field is ``missing``.
+    ``unmet`` lists *every* unmet precondition, never only the first.
+    """
+
+    procedure_id: str
+    event: str
+    state: str
+    allowed: bool
+    target: str | None
+    possible_from: tuple[str, ...]
+    met: tuple[str, ...] = ()
+    unmet: tuple[Finding, ...] = ()
+    missing: tuple[str, ...] = ()
+    unassessed: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the event may be applied now."""
+        return self.allowed and not self.unmet and not self.missing
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The codes of the unmet preconditions."""
+        return tuple(f.code for f in self.unmet)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def explain(self, lang: str = "en") -> str:
+        """A plain-language explanation, one line per unmet precondition, in ``lang``."""
+        texts = _TEXTS.get(lang)
+        if texts is None:
+            Text("x", "x").get(lang)  # raises UnknownLanguage with the known languages
+            raise AssertionError("unreachable")  # pragma: no cover
+        if not self.allowed:
+            sources = ", ".join(repr(s) for s in self.possible_from) or texts["none"]
+            return texts["wrong_state"].format(event=self.event, state=self.state, sources=sources)
+        if self.ok:
+            return texts["ok"].format(event=self.event, state=self.state)
+        lines = [texts["refused"].format(event=self.event, state=self.state)]
+        if self.unmet:
+            lines.append("  " + texts["unmet"].format(n=len(self.unmet)))
+            for finding in self.unmet:
+                lines.append(f"  - [{finding.code}] {finding.message(lang)}")
+                lines.append(f"    {texts['source']}: {finding.source}")
+        if self.missing:
+            lines.append("  - " + texts["missing"].format(fields=", ".join(self.missing)))
+        if self.unassessed:
+            lines.append("  - " + texts["unassessed"].format(codes=", ".join(self.unassessed)))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.explain()

@@ -1,0 +1,428 @@
+"""Declaring procedures: states, events, facts and preconditions.
+
+A procedure is declared as data and checked when it is built: unknown states or
+preconditions, unreachable states and non-final states with no way out raise
+:class:`~innoproc.InvalidDefinition` naming the culprit. The compiled ``transitions``
+machine is built once per procedure and shared by every case of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Union
+
+import attrs
+
+from innoproc._engine.assessment import Finding, Shortfall
+from innoproc._engine.fields import Field, Payload
+from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
+from innoproc._errors import InvalidDefinition
+from innoproc._text import Source, Text
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from transitions import Machine
+
+_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def _check_name(kind: str, name: str) -> None:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise InvalidDefinition(
+            f"{kind} name must be lower-case words joined by hyphens "
+            f"(like 'market-dialogue'), got {name!r}",
+            str(name),
+        )
+
+
+class Context:
+    """What a precondition's test sees: the case's facts and history, the event and payload.
+
+    Tests read facts through :meth:`fact` and :meth:`facts`, steps through :meth:`steps`,
+    the event's fields through ``payload`` and the moment through ``at``.
+    """
+
+    __slots__ = ("_facts", "_history", "at", "details", "event", "payload", "state")
+
+    def __init__(
+        self,
+        *,
+        state: str,
+        event: str,
+        payload: Payload,
+        at: datetime,
+        facts: Mapping[str, FactRecord],
+        history: Sequence[HistoryEntry],
+        details: Mapping[str, Any],
+    ) -> None:
+        self.state = state
+        self.event = event
+        self.payload = payload
+        self.at = at
+        self.details = details
+        self._facts = facts
+        self._history = history
+
+    def fact(self, name: str) -> FactRecord | None:
+        """The latest record of fact ``name``, or ``None`` if it was never recorded."""
+        return self._facts.get(name)
+
+    def facts(self, name: str) -> tuple[FactRecord, ...]:
+        """Every record of fact ``name``, oldest first."""
+        return tuple(e for e in self._history if isinstance(e, FactRecord) and e.fact == name)
+
+    def steps(self, event: str | None = None) -> tuple[StepRecord, ...]:
+        """Every applied step (of ``event`` only, if given), oldest first."""
+        return tuple(
+            e
+            for e in self._history
+            if isinstance(e, StepRecord) and (event is None or e.event == event)
+        )
+
+    @property
+    def history(self) -> Sequence[HistoryEntry]:
+        """The whole history of the case, oldest first."""
+        return self._history
+
+
+#: What a precondition's test returns: ``True``/``None`` when met, ``False`` or a
+#: :class:`Shortfall` (with particulars) when not.
+Verdict = Union[bool, None, Shortfall]  # noqa: UP007 - a runtime alias on 3.10
+Test = Callable[[Context], Verdict]
+
+
+def _fields(value: Iterable[Field]) -> tuple[Field, ...]:
+    return tuple(value)
+
+
+def _facts(value: Iterable[FactType]) -> tuple[FactType, ...]:
+    return tuple(value)
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _preconditions(value: Iterable[Precondition]) -> tuple[Precondition, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class FactType:
+    """A kind of fact a case can record, such as a leadership decision or a market-dialogue outcome.
+
+    ``fields`` declare the payload; ``title`` names it in English and Norwegian bokmål.
+    """
+
+    name: str
+    title: Text
+    fields: tuple[Field, ...] = attrs.field(default=(), converter=_fields)
+    doc: str = ""
+    field_map: Mapping[str, Field] = attrs.field(init=False, repr=False, eq=False)
+    """The fields by name."""
+
+    def __attrs_post_init__(self) -> None:
+        _check_name("fact", self.name)
+        _check_fields(f"fact {self.name!r}", self.fields)
+        object.__setattr__(self, "field_map", {f.name: f for f in self.fields})
+
+
+def _check_fields(owner: str, fields: Iterable[Field]) -> None:
+    seen: set[str] = set()
+    for field in fields:
+        if not isinstance(field, Field):
+            raise InvalidDefinition(f"{owner}: {field!r} is not a Field", owner)
+        if not field.name.isidentifier():
+            raise InvalidDefinition(
+                f"{owner}: field name {field.name!r} must be a Python identifier", field.name
+            )
+        if field.name in seen:
+            raise InvalidDefinition(f"{owner}: field {field.name!r} declared twice", field.name)
+        seen.add(field.name)
+
+
+@attrs.frozen(repr=False)
+class Precondition:
+    """A rule that must hold before an event may be applied.
+
+    Each precondition has a stable ``code`` (users store and test against it), the rule in
+    English and Norwegian bokmål, its legal or programme ``source``, and a ``test`` that
+    looks at a :class:`Context`. ``reads`` lists the fact types the test looks at (they are
+    declared on every procedure that uses the precondition); ``uses`` lists the event fields
+    it needs (it is not assessed until they are given).
+
+    >>> from innoproc import Precondition, Source, Text
+    >>> p = Precondition(
+    ...     code="budget-approved",
+    ...     rule=Text(en="The budget must be approved.", nb="Budsjettet må være vedtatt."),
+    ...     source=Source("Municipal finance regulations", "§ 4"),
+    ...     test=lambda ctx: ctx.fact("budget-approval") is not None,
+    ... )
+    >>> p
+    <precondition budget-approved>
+    """
+
+    code: str
+    rule: Text
+    source: Source
+    test: Test = attrs.field(eq=False)
+    reads: tuple[FactType, ...] = attrs.field(default=(), converter=_facts)
+    uses: tuple[str, ...] = attrs.field(default=(), converter=_names)
+
+    def __attrs_post_init__(self) -> None:
+        _check_name("precondition code", self.code)
+        if not callable(self.test):
+            raise InvalidDefinition(f"precondition {self.code!r}: test must be callable", self.code)
+
+    def evaluate(self, ctx: Context) -> Finding | None:
+        """Run the test; ``None`` when the rule is met, else a :class:`Finding`."""
+        verdict = self.test(ctx)
+        if verdict is True or verdict is None:
+            return None
+        if verdict is False:
+            return Finding(self.code, self.rule, self.source)
+        if isinstance(verdict, Shortfall):
+            explanation = Text(verdict.en, verdict.nb) if verdict.en else None
+            return Finding(self.code, self.rule, self.source, explanation, verdict.details)
+        raise TypeError(
+            f"precondition {self.code!r}: test must return bool, None or Shortfall, got {verdict!r}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<precondition {self.code}>"
+
+
+@attrs.frozen
+class State:
+    """A state of a procedure. Exactly one is ``initial``; ``final`` states end a case."""
+
+    name: str
+    title: Text
+    initial: bool = False
+    final: bool = False
+    doc: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        _check_name("state", self.name)
+        if self.initial and self.final:
+            raise InvalidDefinition(
+                f"state {self.name!r} cannot be both initial and final", self.name
+            )
+
+
+def _sources(value: str | Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@attrs.frozen
+class Event:
+    """A step that moves a case from one of ``source`` states to ``dest``.
+
+    ``dest=None`` keeps the case in its state (a reflexive step, such as starting the next
+    development phase). ``requires`` are the preconditions checked before the step; the
+    step's payload is declared by ``fields``.
+    """
+
+    name: str
+    title: Text
+    source: tuple[str, ...] = attrs.field(converter=_sources)
+    dest: str | None
+    requires: tuple[Precondition, ...] = attrs.field(default=(), converter=_preconditions)
+    fields: tuple[Field, ...] = attrs.field(default=(), converter=_fields)
+    doc: str = ""
+    field_map: Mapping[str, Field] = attrs.field(init=False, repr=False, eq=False)
+    """The fields by name."""
+
+    def __attrs_post_init__(self) -> None:
+        _check_name("event", self.name)
+        _check_fields(f"event {self.name!r}", self.fields)
+        object.__setattr__(self, "field_map", {f.name: f for f in self.fields})
+        if not self.source:
+            raise InvalidDefinition(f"event {self.name!r} has no source state", self.name)
+
+
+class Procedure:
+    """A declared procedure: states, events, facts and the preconditions guarding its events.
+
+    Building it checks the definition; the ``transitions`` machine is compiled on first use
+    and shared by every case of the procedure.
+    """
+
+    __slots__ = (
+        "_events",
+        "_facts",
+        "_from_state",
+        "_machine",
+        "_preconditions",
+        "_states",
+        "description",
+        "id",
+        "source",
+        "title",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        *,
+        title: Text,
+        source: Source,
+        states: Sequence[State],
+        events: Sequence[Event],
+        facts: Sequence[FactType] = (),
+        description: str = "",
+    ) -> None:
+        _check_name("procedure id", id)
+        self.id = id
+        self.title = title
+        self.source = source
+        self.description = description
+        self._states: dict[str, State] = {}
+        for state in states:
+            if state.name in self._states:
+                raise InvalidDefinition(f"{id}: state {state.name!r} declared twice", state.name)
+            self._states[state.name] = state
+        self._events: dict[str, Event] = {}
+        for event in events:
+            if event.name in self._events:
+                raise InvalidDefinition(f"{id}: event {event.name!r} declared twice", event.name)
+            self._events[event.name] = event
+        self._facts: dict[str, FactType] = {}
+        self._preconditions: dict[str, Precondition] = {}
+        for fact in facts:
+            self._add_fact(fact)
+        for event in events:
+            for pre in event.requires:
+                self._add_precondition(event, pre)
+        self._from_state: dict[str, tuple[Event, ...]] = {
+            name: tuple(e for e in self._events.values() if name in e.source)
+            for name in self._states
+        }
+        self._machine: Machine | None = None
+        self._check()
+
+    # -- building -----------------------------------------------------------------------
+
+    def _add_fact(self, fact: FactType) -> None:
+        known = self._facts.get(fact.name)
+        if known is not None and known != fact:
+            raise InvalidDefinition(
+                f"{self.id}: two different facts are named {fact.name!r}", fact.name
+            )
+        self._facts[fact.name] = fact
+
+    def _add_precondition(self, event: Event, pre: Precondition) -> None:
+        if not isinstance(pre, Precondition):
+            raise InvalidDefinition(
+                f"{self.id}: event {event.name!r} requires {pre!r}, which is not a Precondition",
+                str(pre),
+            )
+        known = self._preconditions.get(pre.code)
+        if known is not None and known is not pre and known != pre:
+            raise InvalidDefinition(
+                f"{self.id}: two different preconditions have the code {pre.code!r}", pre.code
+            )
+        self._preconditions[pre.code] = pre
+        for fact in pre.reads:
+            self._add_fact(fact)
+        field_names = {f.name for f in event.fields}
+        for name in pre.uses:
+            if name not in field_names:
+                raise InvalidDefinition(
+                    f"{self.id}: precondition {pre.code!r} uses field {name!r}, "
+                    f"which event {event.name!r} does not declare",
+                    pre.code,
+                )
+
+    def _check(self) -> None:
+        initial = [s.name for s in self._states.values() if s.initial]
+        if len(initial) != 1:
+            raise InvalidDefinition(
+                f"{self.id}: exactly one initial state is needed, found {initial or 'none'}",
+                self.id,
+            )
+        for event in self._events.values():
+            for name in (*event.source, *((event.dest,) if event.dest else ())):
+                if name not in self._states:
+                    raise InvalidDefinition(
+                        f"{self.id}: event {event.name!r} names unknown state {name!r}", name
+                    )
+            for name in event.source:
+                if self._states[name].final:
+                    raise InvalidDefinition(
+                        f"{self.id}: event {event.name!r} leaves final state {name!r}", name
+                    )
+        reached = {initial[0]}
+        frontier = [initial[0]]
+        while frontier:
+            here = frontier.pop()
+            for event in self._from_state[here]:
+                there = event.dest or here
+                if there not in reached:
+                    reached.add(there)
+                    frontier.append(there)
+        for name, state in self._states.items():
+            if name not in reached:
+                raise InvalidDefinition(f"{self.id}: state {name!r} is unreachable", name)
+            if not state.final and not any(
+                (e.dest or name) != name for e in self._from_state[name]
+            ):
+                raise InvalidDefinition(
+                    f"{self.id}: state {name!r} is not final but has no way out", name
+                )
+
+    @property
+    def machine(self) -> Machine:
+        """The shared ``transitions`` machine of this procedure (built once, on first use)."""
+        if self._machine is None:
+            from transitions import Machine
+
+            states = [{"name": s.name, "final": s.final} for s in self._states.values()]
+            transitions = [
+                {"trigger": e.name, "source": list(e.source), "dest": e.dest or "="}
+                for e in self._events.values()
+            ]
+            self._machine = Machine(
+                model=None,
+                states=states,
+                transitions=transitions,
+                initial=self.initial,
+                auto_transitions=False,
+                send_event=True,
+            )
+        return self._machine
+
+    # -- reading ------------------------------------------------------------------------
+
+    @property
+    def initial(self) -> str:
+        """The name of the initial state."""
+        return next(s.name for s in self._states.values() if s.initial)
+
+    @property
+    def states(self) -> Mapping[str, State]:
+        """The states by name, in declaration order."""
+        return dict(self._states)
+
+    @property
+    def events(self) -> Mapping[str, Event]:
+        """The events by name, in declaration order."""
+        return dict(self._events)
+
+    @property
+    def facts(self) -> Mapping[str, FactType]:
+        """The fact types a case of this procedure can record, by name."""
+        return dict(self._facts)
+
+    @property
+    def preconditions(self) -> Mapping[str, Precondition]:
+        """Every precondition used by an event, by code."""
+        return dict(self._preconditions)
+
+    def events_from(self, state: str) -> tuple[Event, ...]:
+        """The events possible from ``state``, in declaration order."""
+        return self._from_state[state]
+
+    def __repr__(self) -> str:
+        return f"<procedure {self.id}: {len(self._states)} states, {len(self._events)} events>"

@@ -1,0 +1,178 @@
+"""The exception hierarchy of innoproc: every error derives from :class:`InnoprocError`.
+
+Each exception also subclasses the builtin it resembles (``ValueError``, ``LookupError``), so
+code that already catches those keeps working. Messages say what was expected and what was
+received; the objects involved are kept as attributes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from innoproc._engine.assessment import Assessment, Finding
+
+
+class InnoprocError(Exception):
+    """Root of every error raised by innoproc."""
+
+
+class InvalidDefinition(InnoprocError, ValueError):
+    """A procedure declaration is inconsistent (unknown state, unreachable state, trap state...).
+
+    ``culprit`` names the offending state, event, fact or precondition.
+    """
+
+    def __init__(self, message: str, culprit: str) -> None:
+        super().__init__(message, culprit)
+        self.message = message
+        self.culprit = culprit
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UnknownProcedure(InnoprocError, LookupError):
+    """No procedure with this id is known (neither built in nor passed by the caller)."""
+
+    def __init__(self, procedure_id: str, known: tuple[str, ...]) -> None:
+        super().__init__(procedure_id, known)
+        self.procedure_id = procedure_id
+        self.known = known
+
+    def __str__(self) -> str:
+        return f"unknown procedure {self.procedure_id!r}; known: {', '.join(self.known) or 'none'}"
+
+
+class UnknownEvent(InnoprocError, LookupError):
+    """The procedure declares no event with this name."""
+
+    def __init__(self, event: str, procedure_id: str, known: tuple[str, ...]) -> None:
+        super().__init__(event, procedure_id, known)
+        self.event = event
+        self.procedure_id = procedure_id
+        self.known = known
+
+    def __str__(self) -> str:
+        return (
+            f"procedure {self.procedure_id!r} has no event {self.event!r}; "
+            f"its events are: {', '.join(self.known)}"
+        )
+
+
+class UnknownFact(InnoprocError, LookupError):
+    """The procedure declares no fact with this name, so it cannot be recorded."""
+
+    def __init__(self, fact: str, procedure_id: str, known: tuple[str, ...]) -> None:
+        super().__init__(fact, procedure_id, known)
+        self.fact = fact
+        self.procedure_id = procedure_id
+        self.known = known
+
+    def __str__(self) -> str:
+        return (
+            f"procedure {self.procedure_id!r} has no fact {self.fact!r}; "
+            f"its facts are: {', '.join(self.known)}"
+        )
+
+
+class UnknownLanguage(InnoprocError, LookupError):
+    """A message was asked for in a language innoproc has no text for."""
+
+    def __init__(self, lang: str, known: tuple[str, ...]) -> None:
+        super().__init__(lang, known)
+        self.lang = lang
+        self.known = known
+
+    def __str__(self) -> str:
+        return f"no texts in language {self.lang!r}; available: {', '.join(self.known)}"
+
+
+class InvalidPayload(InnoprocError, ValueError):
+    """An event's or fact's payload (or a case's details) has an unknown key or a wrong type."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message, field)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NaiveDatetimeError(InnoprocError, ValueError):
+    """A datetime without a time zone was given; ``argument`` names where it was passed."""
+
+    def __init__(self, argument: str, value: object) -> None:
+        super().__init__(argument, value)
+        self.argument = argument
+        self.value = value
+
+    def __str__(self) -> str:
+        return (
+            f"{self.argument!r} must be a timezone-aware datetime "
+            f"(for example with tzinfo=ZoneInfo('Europe/Oslo')), got naive {self.value!r}"
+        )
+
+
+class ChronologyError(InnoprocError, ValueError):
+    """A history entry would be dated before the last entry of the case."""
+
+    def __init__(self, at: object, last: object) -> None:
+        super().__init__(at, last)
+        self.at = at
+        self.last = last
+
+    def __str__(self) -> str:
+        return (
+            f"'at' ({self.at}) is earlier than the last entry of the case's history "
+            f"({self.last}); history is kept in time order"
+        )
+
+
+class StepRefused(InnoprocError):
+    """Base of the two reasons a step is refused; the case is left exactly as it was."""
+
+    assessment: Assessment
+
+
+class TransitionNotAllowed(StepRefused):
+    """The event exists but is not possible from the case's current state."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        super().__init__(assessment)
+        self.assessment = assessment
+        self.event = assessment.event
+        self.state = assessment.state
+
+    def __str__(self) -> str:
+        return self.assessment.explain()
+
+
+class PreconditionFailed(StepRefused):
+    """The event is possible from this state but preconditions are unmet; see ``unmet``."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        super().__init__(assessment)
+        self.assessment = assessment
+        self.unmet: tuple[Finding, ...] = assessment.unmet
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The stable codes of every unmet precondition, in declaration order."""
+        return tuple(f.code for f in self.unmet)
+
+    def __str__(self) -> str:
+        return self.assessment.explain()
+
+
+class CaseFormatError(InnoprocError, ValueError):
+    """A serialised case could not be read; ``path`` is the JSON path of the problem."""
+
+    def __init__(self, message: str, path: str = "$") -> None:
+        super().__init__(message, path)
+        self.message = message
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.message} (at {self.path})"

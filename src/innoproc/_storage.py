@@ -1,0 +1,257 @@
+"""Reading and writing cases as JSON.
+
+The document is a small header and the history; loading replays the history through the
+procedure, so the stored state must follow from it. Format version 1::
+
+    {"format": "innoproc-case", "version": 1, "procedure": "innovation-partnership",
+     "reference": "...", "authority": "...", "details": {...},
+     "state": "development", "revision": 12,
+     "history": [{"seq": 1, "kind": "fact", "name": "need-description",
+                  "at": "2024-01-08T09:00:00+01:00", "by": "...", "payload": {...}},
+                 {"seq": 2, "kind": "step", "name": "start-market-dialogue",
+                  "from": "needs", "to": "market-dialogue", "at": "...", "by": "...",
+                  "payload": {...}}]}
+
+``loads`` never executes code from the input and raises only :class:`CaseFormatError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from innoproc._engine.case import Case
+from innoproc._engine.declare import Procedure
+from innoproc._engine.fields import EMPTY, Field, Payload
+from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
+from innoproc._errors import CaseFormatError, InnoprocError
+from innoproc._procedures import procedures as _builtin_procedures
+
+FORMAT = "innoproc-case"
+#: The format version :func:`dumps` writes.
+FORMAT_VERSION = 1
+#: The largest document :func:`loads` reads by default (characters).
+MAX_SIZE = 16 * 1024 * 1024
+
+
+def _encode_payload(fields: Mapping[str, Field], payload: Payload) -> dict[str, Any]:
+    return {name: fields[name].encode(value) for name, value in payload.items()}
+
+
+def _entry_json(case: Case, entry: HistoryEntry) -> dict[str, Any]:
+    if isinstance(entry, StepRecord):
+        fields = case.procedure._events[entry.event].field_map
+        return {
+            "seq": entry.seq,
+            "kind": "step",
+            "name": entry.event,
+            "from": entry.source,
+            "to": entry.target,
+            "at": entry.at.isoformat(),
+            "by": entry.by,
+            "payload": _encode_payload(fields, entry.payload),
+        }
+    fields = case.procedure._facts[entry.fact].field_map
+    return {
+        "seq": entry.seq,
+        "kind": "fact",
+        "name": entry.fact,
+        "at": entry.at.isoformat(),
+        "by": entry.by,
+        "payload": _encode_payload(fields, entry.payload),
+    }
+
+
+def dumps(case: Case) -> str:
+    """The case as JSON text (format version 1); :func:`loads` reads it back.
+
+    The output is deterministic: the same case always gives the same text.
+    """
+    document = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "procedure": case.procedure_id,
+        "reference": case.reference,
+        "authority": case.authority,
+        "details": dict(case.details),
+        "state": case.state,
+        "revision": case.revision,
+        "history": [_entry_json(case, e) for e in case.history],
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+# -- loading ----------------------------------------------------------------------------
+
+
+def _get(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str) -> Any:
+    if key not in obj:
+        raise CaseFormatError(f"missing key {key!r}", path)
+    value = obj[key]
+    if isinstance(value, bool) and kind is not bool:
+        raise CaseFormatError(f"{key!r} has the wrong type (got a boolean)", f"{path}.{key}")
+    if not isinstance(value, kind):
+        raise CaseFormatError(
+            f"{key!r} has the wrong type (got {type(value).__name__})", f"{path}.{key}"
+        )
+    return value
+
+
+def _instant(raw: object, path: str) -> datetime:
+    if not isinstance(raw, str):
+        raise CaseFormatError("a timestamp must be an ISO 8601 string", path)
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise CaseFormatError(f"not an ISO 8601 timestamp: {raw!r}", path) from None
+    if value.tzinfo is None:
+        raise CaseFormatError(f"timestamp without a time zone: {raw!r}", path)
+    return value
+
+
+def _payload(fields: Mapping[str, Field], raw: object, path: str, owner: str) -> Payload:
+    if not isinstance(raw, dict):
+        raise CaseFormatError("payload must be an object", path)
+    clean: dict[str, Any] = {}
+    for key, value in raw.items():
+        spec = fields.get(key)
+        if spec is None:
+            raise CaseFormatError(f"{owner} has no field {key!r}", f"{path}.{key}")
+        try:
+            clean[key] = spec.decode(value)
+        except (InnoprocError, ValueError, TypeError) as exc:
+            raise CaseFormatError(f"bad value for field {key!r}: {exc}", f"{path}.{key}") from None
+    for name, spec in fields.items():
+        if spec.required and name not in clean:
+            raise CaseFormatError(f"{owner} requires field {name!r}", path)
+    return MappingProxyType(clean) if clean else EMPTY
+
+
+def _resolve(
+    procedure_id: str, extra: Mapping[str, Procedure] | Iterable[Procedure] | None
+) -> Procedure:
+    known: dict[str, Procedure] = dict(_builtin_procedures())
+    if extra is not None:
+        items = extra.values() if isinstance(extra, Mapping) else extra
+        known.update({p.id: p for p in items})
+    found = known.get(procedure_id)
+    if found is None:
+        raise CaseFormatError(
+            f"unknown procedure {procedure_id!r} (known: {', '.join(sorted(known))})",
+            "$.procedure",
+        )
+    return found
+
+
+def loads(
+    text: str | bytes,
+    *,
+    procedures: Mapping[str, Procedure] | Iterable[Procedure] | None = None,
+    max_size: int = MAX_SIZE,
+) -> Case:
+    """Read a case written by :func:`dumps`.
+
+    ``procedures`` adds your own procedure declarations to the built-in ones. The history is
+    replayed: every step must leave the state it starts from, reach the state the procedure
+    says, and come in time order; the stated state and revision must follow from it. Any
+    problem raises :class:`CaseFormatError` naming the JSON path.
+    """
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise CaseFormatError(f"expected JSON text, got {type(text).__name__}")
+    if len(text) > max_size:
+        raise CaseFormatError(f"document is larger than {max_size} characters")
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise CaseFormatError(f"not valid JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise CaseFormatError("a case document must be a JSON object")
+    if doc.get("format") != FORMAT:
+        raise CaseFormatError(f"not an innoproc case (format {doc.get('format')!r})", "$.format")
+    version = _get(doc, "version", int, "$")
+    if version != FORMAT_VERSION:
+        raise CaseFormatError(
+            f"unsupported format version {version!r} (this innoproc reads {FORMAT_VERSION})",
+            "$.version",
+        )
+    procedure = _resolve(_get(doc, "procedure", str, "$"), procedures)
+    details = _get(doc, "details", dict, "$")
+    try:
+        case = Case(
+            procedure,
+            reference=_get(doc, "reference", str, "$"),
+            authority=_get(doc, "authority", str, "$"),
+            details=details,
+        )
+    except InnoprocError as exc:
+        raise CaseFormatError(str(exc), "$") from None
+    history = _get(doc, "history", list, "$")
+    last: datetime | None = None
+    for i, raw in enumerate(history):
+        path = f"$.history[{i}]"
+        if not isinstance(raw, dict):
+            raise CaseFormatError("a history entry must be an object", path)
+        seq = _get(raw, "seq", int, path)
+        if seq != i + 1:
+            raise CaseFormatError(f"expected seq {i + 1}, got {seq}", f"{path}.seq")
+        at = _instant(raw.get("at"), f"{path}.at")
+        if last is not None and at < last:
+            raise CaseFormatError("entry is earlier than the one before it", f"{path}.at")
+        last = at
+        by = _get(raw, "by", str, path)
+        if not by.strip():
+            raise CaseFormatError("'by' must name the actor", f"{path}.by")
+        kind = _get(raw, "kind", str, path)
+        name = _get(raw, "name", str, path)
+        entry: HistoryEntry
+        if kind == "fact":
+            fact = procedure._facts.get(name)
+            if fact is None:
+                raise CaseFormatError(f"unknown fact {name!r}", f"{path}.name")
+            payload = _payload(
+                fact.field_map, raw.get("payload"), f"{path}.payload", f"fact {name!r}"
+            )
+            entry = FactRecord(seq, at, by, name, payload)
+        elif kind == "step":
+            event = procedure._events.get(name)
+            if event is None:
+                raise CaseFormatError(f"unknown event {name!r}", f"{path}.name")
+            source = _get(raw, "from", str, path)
+            target = _get(raw, "to", str, path)
+            if source != case.state:
+                raise CaseFormatError(
+                    f"step starts from {source!r} but the case is in {case.state!r}",
+                    f"{path}.from",
+                )
+            if source not in event.source:
+                raise CaseFormatError(
+                    f"event {name!r} is not possible from state {source!r}", f"{path}.name"
+                )
+            if target != (event.dest or source):
+                raise CaseFormatError(
+                    f"event {name!r} leads to {event.dest or source!r}, not {target!r}",
+                    f"{path}.to",
+                )
+            payload = _payload(
+                event.field_map, raw.get("payload"), f"{path}.payload", f"event {name!r}"
+            )
+            entry = StepRecord(seq, at, by, name, source, target, payload)
+        else:
+            raise CaseFormatError(f"unknown entry kind {kind!r}", f"{path}.kind")
+        case._replay(entry)
+    if _get(doc, "state", str, "$") != case.state:
+        raise CaseFormatError(
+            f"stated state {doc['state']!r} does not follow from the history "
+            f"(which ends in {case.state!r})",
+            "$.state",
+        )
+    if _get(doc, "revision", int, "$") != case.revision:
+        raise CaseFormatError(
+            f"stated revision {doc['revision']!r} does not match the history "
+            f"({case.revision} entries)",
+            "$.revision",
+        )
+    return case

@@ -1,0 +1,23 @@
+"""Time-zone helpers shared by the engine: every instant innoproc keeps is timezone-aware."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from innoproc._errors import NaiveDatetimeError
+
+#: The default time zone of innoproc: Norwegian time.
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def require_aware(argument: str, value: datetime) -> datetime:
+    """Return ``value`` if it is an aware datetime, else raise :class:`NaiveDatetimeError`."""
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise NaiveDatetimeError(argument, value)
+    return value
+
+
+def oslo_date(value: datetime) -> date:
+    """The calendar date of an aware instant in Europe/Oslo."""
+    return value.astimezone(OSLO).date()

@@ -1,0 +1,175 @@
+"""Preconditions and fact types shared by several procedures.
+
+A rule that more than one procedure relies on (leadership anchoring, a described need, no
+solution already on the market) is declared once here and used by each procedure, so its
+code, wording and source cannot drift apart. Use them in your own procedures too:
+
+>>> from innoproc import rules
+>>> rules.LEADERSHIP_ANCHORING
+<precondition leadership-anchoring>
+>>> rules.LEADERSHIP_ANCHORING.source.instrument
+'Innovasjon Norge, call for innovation partnerships 2020'
+"""
+
+from __future__ import annotations
+
+from innoproc._engine.assessment import Shortfall
+from innoproc._engine.declare import Context, FactType, Precondition
+from innoproc._engine.fields import Field
+from innoproc._text import Source, Text
+
+__all__ = [
+    "LEADERSHIP_ANCHORING",
+    "LEADERSHIP_DECISION",
+    "MARKET_DIALOGUE_OUTCOME",
+    "NEED_DESCRIBED",
+    "NEED_DESCRIPTION",
+    "NO_MARKET_SOLUTION",
+]
+
+# -- facts ---------------------------------------------------------------------------------
+
+LEADERSHIP_DECISION = FactType(
+    "leadership-decision",
+    Text(
+        en="Top management's decision anchoring the project",
+        nb="Toppledelsens vedtak om forankring av prosjektet",
+    ),
+    fields=(
+        Field("decided_by", "text", doc="Who decided (the chief executive, the council...)."),
+        Field("decision", "text", doc="Reference to the decision (minutes, case number)."),
+        Field(
+            "long_term_strategy",
+            "boolean",
+            required=False,
+            doc="Whether the project is part of a long-term strategy to invest or procure.",
+        ),
+    ),
+)
+
+NEED_DESCRIPTION = FactType(
+    "need-description",
+    Text(en="Description of the need", nb="Beskrivelse av behovet"),
+    fields=(
+        Field("summary", "text", doc="The need, in a few sentences."),
+        Field(
+            "functional",
+            "boolean",
+            doc="True when the need is described by function and performance, not as a "
+            "detailed specification of a solution.",
+        ),
+        Field("why_new_solution", "text", required=False, doc="Why new solutions are needed."),
+    ),
+)
+
+MARKET_DIALOGUE_OUTCOME = FactType(
+    "market-dialogue-outcome",
+    Text(en="Outcome of the market dialogue", nb="Resultat av markedsdialogen"),
+    fields=(
+        Field(
+            "solution_available",
+            "boolean",
+            doc="True when products, services or works already on the market meet the need.",
+        ),
+        Field("summary", "text", required=False, doc="What the dialogue found."),
+        Field("participants", "integer", required=False, doc="How many suppliers took part."),
+    ),
+)
+
+# -- preconditions -------------------------------------------------------------------------
+
+
+def _leadership_anchoring(ctx: Context) -> Shortfall | None:
+    if ctx.fact("leadership-decision") is None:
+        return Shortfall(
+            "No decision by top management has been recorded (fact 'leadership-decision').",
+            "Det er ikke registrert noe vedtak i toppledelsen (faktum 'leadership-decision').",
+        )
+    return None
+
+
+# Seed 002 (Difi, Innovation Norway and LUP, 2017): an innovation partnership "krever
+# topplederforankring"; seed 003 (Innovation Norway's 2020 call): "forankret i toppledelsen ...
+# en del av en langsiktig strategi". A programme requirement, not a provision of the directive.
+LEADERSHIP_ANCHORING = Precondition(
+    code="leadership-anchoring",
+    rule=Text(
+        en="The project must be anchored with top management.",
+        nb="Prosjektet må være forankret i toppledelsen.",
+    ),
+    source=Source(
+        "Innovasjon Norge, call for innovation partnerships 2020",
+        "criterion 'gjennomføringsevne' (also Difi/LUP 2017: 'krever topplederforankring')",
+    ),
+    test=_leadership_anchoring,
+    reads=(LEADERSHIP_DECISION,),
+)
+
+
+def _need_described(ctx: Context) -> Shortfall | None:
+    need = ctx.fact("need-description")
+    if need is None:
+        return Shortfall(
+            "No description of the need has been recorded (fact 'need-description').",
+            "Det er ikke registrert noen behovsbeskrivelse (faktum 'need-description').",
+        )
+    if need.get("functional") is not True:
+        return Shortfall(
+            "The recorded description is a detailed specification, not a functional one.",
+            "Den registrerte beskrivelsen er en detaljert spesifikasjon, ikke en funksjonell.",
+        )
+    return None
+
+
+# Directive 2014/24/EU art. 31(1) second subparagraph: the documents identify the need for an
+# innovative product, service or works, precisely enough for operators to decide whether to
+# request to participate.
+NEED_DESCRIBED = Precondition(
+    code="need-described",
+    rule=Text(
+        en="The need must be described functionally, precisely enough for suppliers to "
+        "decide whether to take part.",
+        nb="Behovet må være funksjonelt beskrevet, presist nok til at leverandører kan "
+        "avgjøre om de vil delta.",
+    ),
+    source=Source("Directive 2014/24/EU", "art. 31(1)"),
+    test=_need_described,
+    reads=(NEED_DESCRIPTION,),
+)
+
+
+def _no_market_solution(ctx: Context) -> Shortfall | None:
+    outcome = ctx.fact("market-dialogue-outcome")
+    if outcome is None:
+        return Shortfall(
+            "No market-dialogue outcome has been recorded (fact 'market-dialogue-outcome').",
+            "Det er ikke registrert noe resultat av markedsdialogen "
+            "(faktum 'market-dialogue-outcome').",
+        )
+    if outcome.get("solution_available") is not False:
+        found = outcome.get("summary")
+        suffix_en = f" It found: {found}." if found else ""
+        suffix_nb = f" Den fant: {found}." if found else ""
+        return Shortfall(
+            "The market dialogue found a solution already available on the market." + suffix_en,
+            "Markedsdialogen fant en løsning som allerede finnes i markedet." + suffix_nb,
+            summary=found,
+        )
+    return None
+
+
+# Directive 2014/24/EU art. 31(1) second subparagraph: the need "cannot be met by purchasing
+# products, services or works already available on the market". PCP relies on the same
+# condition (COM(2007) 799, section 3): it is one rule, used by both procedures.
+NO_MARKET_SOLUTION = Precondition(
+    code="no-market-solution",
+    rule=Text(
+        en="The need must not be met by products, services or works already available on "
+        "the market.",
+        nb="Behovet må ikke kunne dekkes av varer, tjenester eller bygge- og anleggsarbeider "
+        "som allerede finnes i markedet.",
+    ),
+    source=Source("Directive 2014/24/EU", "art. 31(1)"),
+    test=_no_market_solution,
+    reads=(MARKET_DIALOGUE_OUTCOME,),
+)
