@@ -185,8 +185,10 @@ class Precondition:
         if isinstance(verdict, Shortfall):
             explanation = Text(verdict.en, verdict.nb) if verdict.en else None
             return Finding(self.code, self.rule, self.source, explanation, verdict.details)
-        raise TypeError(
-            f"precondition {self.code!r}: test must return bool, None or Shortfall, got {verdict!r}"
+        raise InvalidDefinition(
+            f"precondition {self.code!r}: test must return bool, None or Shortfall, "
+            f"got {verdict!r}",
+            self.code,
         )
 
     def __repr__(self) -> str:

@@ -1,0 +1,113 @@
+"""Builders of innovation partnership cases at each state, with every fact in order."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import innoproc
+from innoproc import Case
+
+T0 = datetime(2024, 1, 8, 9, 0, tzinfo=innoproc.OSLO)
+PM = "Procurement manager"
+
+DOCUMENTS: dict[str, Any] = {
+    "minimum_requirements": ("Works offline for 12 hours",),
+    "award_criteria": ("Quality 60 %", "Price 40 %"),
+    "ipr_arrangements": True,
+    "rd_capacity_criteria": True,
+    "negotiation_rules": True,
+    "purchase_terms": True,
+    "phases": 2,
+    "termination_foreseen": True,
+    "partner_reduction_foreseen": True,
+    "max_rd_value": Decimal("6000000"),
+    "estimated_purchase_value": Decimal("30000000"),
+}
+
+AWARD: dict[str, Any] = {
+    "partners": ("Nordlys Care AS", "Fjord Sensor AS"),
+    "award_basis": "best-price-quality-ratio",
+    "separate_rd": True,
+    "performance_levels": ("Detects 95 % of falls",),
+    "maximum_cost": Decimal("30000000"),
+}
+
+
+def day(n: float) -> datetime:
+    """T0 plus ``n`` days."""
+    return T0 + timedelta(days=n)
+
+
+def new_case() -> Case:
+    return innoproc.open_case(
+        "innovation-partnership", reference="2024/0173", authority="Eksempel kommune"
+    )
+
+
+def in_needs(*, need: bool = True) -> Case:
+    case = new_case()
+    if need:
+        case.record(
+            "need-description", at=day(1), by=PM, summary="Night supervision", functional=True
+        )
+    return case
+
+
+def in_market_dialogue(**documents: Any) -> Case:
+    """A case in market dialogue with every fact the notice needs (documents overridable)."""
+    case = in_needs()
+    case.apply("start-market-dialogue", at=day(2), by=PM)
+    case.record("market-dialogue-outcome", at=day(30), by=PM, solution_available=False)
+    case.record("leadership-decision", at=day(31), by="CEO", decided_by="CEO", decision="2024/88")
+    case.record("procurement-documents", at=day(32), by=PM, **{**DOCUMENTS, **documents})
+    case.record("proportionality-assessment", at=day(33), by=PM, proportionate=True, reasoning="ok")
+    return case
+
+
+NOTICE = {"notice_sent": day(40), "request_deadline": day(75)}
+
+
+def in_tendering(**documents: Any) -> Case:
+    case = in_market_dialogue(**documents)
+    case.apply("publish-notice", at=day(40), by=PM, **NOTICE)
+    return case
+
+
+def in_negotiation(**documents: Any) -> Case:
+    case = in_tendering(**documents)
+    case.apply("invite-candidates", at=day(76), by=PM, qualified=5, invited=3)
+    case.record(
+        "negotiation-round",
+        at=day(90),
+        by=PM,
+        round=1,
+        changed_minimum_requirements=False,
+        changed_award_criteria=False,
+    )
+    return case
+
+
+def in_final_tenders(**documents: Any) -> Case:
+    case = in_negotiation(**documents)
+    case.apply("call-final-tenders", at=day(100), by=PM)
+    return case
+
+
+def in_development(**documents: Any) -> Case:
+    case = in_final_tenders(**documents)
+    case.apply("award", at=day(120), by=PM, **AWARD)
+    return case
+
+
+def evaluated(case: Case, phase: int, met: bool = True, at: float = 200) -> Case:
+    case.record("phase-evaluation", at=day(at + phase), by="Board", phase=phase, targets_met=met)
+    return case
+
+
+def in_last_phase(**documents: Any) -> Case:
+    """A case in phase 2 of 2 with phase 2 evaluated as met."""
+    case = evaluated(in_development(**documents), 1)
+    case.apply("start-next-phase", at=day(210), by=PM)
+    return evaluated(case, 2, at=300)
