@@ -1,0 +1,76 @@
+"""Type-checks the public API under mypy --strict (run by .ci/run; pytest does not collect it).
+
+Nothing here is executed by the tests: it exists so that a change to a public signature that
+would break users' type-checked code fails CI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import innoproc
+from innoproc import (
+    Assessment,
+    Case,
+    Context,
+    Event,
+    FactRecord,
+    FactType,
+    Field,
+    Finding,
+    HistoryEntry,
+    Precondition,
+    Procedure,
+    Shortfall,
+    Source,
+    State,
+    StepRecord,
+    Text,
+)
+
+
+def own_rule(ctx: Context) -> Shortfall | None:
+    record: FactRecord | None = ctx.fact("budget-approval")
+    return None if record is not None else Shortfall("No approval.", "Ingen godkjenning.")
+
+
+def declare() -> Procedure:
+    t = Text(en="Trial", nb="Utprøving")
+    fact = FactType("budget-approval", t, fields=(Field("amount", "amount"),))
+    rule = Precondition(
+        code="budget-approved",
+        rule=t,
+        source=Source("Local rules", "§ 1"),
+        test=own_rule,
+        reads=(fact,),
+    )
+    return Procedure(
+        "trial",
+        title=t,
+        source=Source("Local rules"),
+        states=(State("idea", t, initial=True), State("done", t, final=True)),
+        events=(Event("finish", t, source="idea", dest="done", requires=(rule,)),),
+    )
+
+
+def use(at: datetime) -> tuple[str, int, bool]:
+    registry: Mapping[str, Procedure] = innoproc.procedures()
+    case: Case = innoproc.open_case(
+        registry["innovation-partnership"], reference="1", authority="A"
+    )
+    assessment: Assessment = case.check("start-market-dialogue", at=at)
+    findings: tuple[Finding, ...] = assessment.unmet
+    messages = [f.message("nb") for f in findings]
+    step: StepRecord = case.apply("cancel", at=at, by="Clerk", reason="x")
+    history: tuple[HistoryEntry, ...] = case.history
+    text: str = innoproc.dumps(case)
+    again: Case = innoproc.loads(text, procedures=[declare()])
+    try:
+        again.apply("cancel", at=at, by="Clerk", reason="again")
+    except innoproc.PreconditionFailed as refused:
+        codes: tuple[str, ...] = refused.codes
+        messages.extend(codes)
+    except innoproc.TransitionNotAllowed as wrong:
+        messages.append(wrong.assessment.explain())
+    return step.target, len(history) + len(messages), assessment.ok
