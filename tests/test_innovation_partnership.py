@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -161,16 +162,50 @@ class TestPublishNotice:
         )
         assert refused_codes(case, "publish-notice", at=day(40), **NOTICE) == {"proportionality"}
 
-    @pytest.mark.parametrize(("days", "ok"), [(29, False), (30, True), (31, True)])
-    def test_request_time_limit(self, days: int, ok: bool) -> None:
-        """The time limit must be at least 30 calendar days after the notice is sent."""
+    @pytest.mark.parametrize(
+        ("sent", "deadline", "ok"),
+        [
+            # Sent Saturday 17 Feb 2024: day 30 is Monday 18 March, a working day.
+            ((2024, 2, 17, 9), (2024, 3, 18, 23, 59, 59, 999999), True),
+            ((2024, 2, 17, 9), (2024, 3, 18, 12), False),  # before the end of day 30
+            ((2024, 2, 17, 9), (2024, 3, 17, 23, 59), False),
+            # Sent 1 March 2024: day 30 is Easter Sunday, then Easter Monday: 2 April.
+            ((2024, 3, 1, 10), (2024, 4, 1, 23, 59, 59, 999999), False),
+            ((2024, 3, 1, 10), (2024, 4, 2, 12), False),
+            ((2024, 3, 1, 10), (2024, 4, 3, 12), True),
+            # Sent 17 April 2024: day 30 is Friday 17 May, Constitution Day: Monday 20 May is
+            # Whit Monday, so Tuesday 21 May.
+            ((2024, 4, 17, 10), (2024, 5, 20, 12), False),
+            ((2024, 4, 17, 10), (2024, 5, 22, 0), True),
+        ],
+    )
+    def test_request_time_limit(
+        self, sent: tuple[int, ...], deadline: tuple[int, ...], ok: bool
+    ) -> None:
+        """The time limit is 30 days under Regulation 1182/71, with Norwegian holidays."""
         case = in_market_dialogue()
+        sent_at = datetime(*sent, tzinfo=innoproc.OSLO)  # type: ignore[misc]
+        deadline_at = datetime(*deadline, tzinfo=innoproc.OSLO)  # type: ignore[misc]
         a = case.check(
-            "publish-notice", at=day(40), notice_sent=day(40), request_deadline=day(40 + days)
+            "publish-notice", at=day(40), notice_sent=sent_at, request_deadline=deadline_at
         )
-        assert a.ok is ok
-        if not ok:
-            assert a.unmet[0].details == {"days": 29, "minimum": 30}
+        assert a.ok is ok, a.explain()
+
+    def test_request_time_limit_names_earliest_instant(self) -> None:
+        """A refusal names the earliest allowed time limit and the one given."""
+        case = in_market_dialogue()
+        sent = datetime(2024, 3, 1, 10, tzinfo=innoproc.OSLO)
+        given = datetime(2024, 3, 31, 12, tzinfo=innoproc.OSLO)
+        finding = case.check(
+            "publish-notice", at=day(40), notice_sent=sent, request_deadline=given
+        ).unmet[0]
+        assert finding.details["earliest"] == datetime(
+            2024, 4, 2, 23, 59, 59, 999999, tzinfo=innoproc.OSLO
+        )
+        assert finding.details["given"] == given
+        assert "earliest allowed time limit is the end of 2024-04-02" in finding.message()
+        assert "2024-03-31, a Saturday, Sunday or public holiday" in finding.message()
+        assert "tidligste tillatte frist er slutten av 2024-04-02" in finding.message("nb")
 
     def test_missing_fields_are_listed_not_guessed(self) -> None:
         """Checking without the dates lists them as missing and leaves the rule unassessed."""

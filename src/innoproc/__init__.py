@@ -11,7 +11,7 @@ its legal or programme source.
 ['start-market-dialogue', 'cancel']
 """
 
-from innoproc import rules
+from innoproc import deadlines, rules
 from innoproc._api import open_case
 from innoproc._engine.assessment import Assessment, Finding, Shortfall
 from innoproc._engine.case import Case
@@ -38,6 +38,7 @@ from innoproc._storage import FORMAT_VERSION, dumps, loads
 from innoproc._text import LANGUAGES, Source, Text
 from innoproc._time import OSLO
 from innoproc._version import __version__
+from innoproc.deadlines import DateParseError
 
 __all__ = [
     "FORMAT_VERSION",
@@ -48,6 +49,7 @@ __all__ = [
     "CaseFormatError",
     "ChronologyError",
     "Context",
+    "DateParseError",
     "Event",
     "FactRecord",
     "FactType",
@@ -73,6 +75,7 @@ __all__ = [
     "UnknownLanguage",
     "UnknownProcedure",
     "__version__",
+    "deadlines",
     "dumps",
     "loads",
     "open_case",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from innoproc._errors import NaiveDatetimeError
@@ -16,8 +16,3 @@ def require_aware(argument: str, value: datetime) -> datetime:
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise NaiveDatetimeError(argument, value)
     return value
-
-
-def oslo_date(value: datetime) -> date:
-    """The calendar date of an aware instant in Europe/Oslo."""
-    return value.astimezone(OSLO).date()

@@ -17,7 +17,7 @@ from innoproc._engine.assessment import Shortfall
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
 from innoproc._engine.fields import Field
 from innoproc._text import Source, Text
-from innoproc._time import oslo_date
+from innoproc.deadlines import NORWAY, describe, period
 from innoproc.rules import (
     LEADERSHIP_ANCHORING,
     NEED_DESCRIBED,
@@ -274,32 +274,45 @@ PROPORTIONALITY = Precondition(
 def _request_time_limit(ctx: Context) -> Shortfall | None:
     sent = ctx.payload["notice_sent"]
     deadline = ctx.payload["request_deadline"]
-    days = (oslo_date(deadline) - oslo_date(sent)).days
-    if days < REQUEST_TIME_LIMIT_DAYS:
+    minimum = period(sent, REQUEST_TIME_LIMIT_DAYS, "days", calendar=NORWAY)
+    if deadline < minimum.end:
+        moved_en = moved_nb = ""
+        if minimum.extended:
+            moved_en = (
+                f" (day {REQUEST_TIME_LIMIT_DAYS} is {minimum.nominal_last_day.isoformat()}, "
+                "a Saturday, Sunday or public holiday, so the period runs to the next working day)"
+            )
+            moved_nb = (
+                f" (dag {REQUEST_TIME_LIMIT_DAYS} er {minimum.nominal_last_day.isoformat()}, "
+                "en lørdag, søndag eller helligdag, så fristen løper til neste virkedag)"
+            )
         return Shortfall(
-            f"The notice is sent {oslo_date(sent).isoformat()} and the time limit is "
-            f"{oslo_date(deadline).isoformat()}: {days} days.",
-            f"Kunngjøringen sendes {oslo_date(sent).isoformat()} og fristen er "
-            f"{oslo_date(deadline).isoformat()}: {days} dager.",
-            days=days,
-            minimum=REQUEST_TIME_LIMIT_DAYS,
+            f"The notice is sent {describe(sent)}, so the earliest allowed time limit is the "
+            f"end of {minimum.last_day.isoformat()}{moved_en}; the time limit given is "
+            f"{describe(deadline)}.",
+            f"Kunngjøringen sendes {describe(sent)}, så tidligste tillatte frist er slutten av "
+            f"{minimum.last_day.isoformat()}{moved_nb}; oppgitt frist er {describe(deadline)}.",
+            earliest=minimum.end,
+            given=deadline,
         )
     return None
 
 
 # Art. 31(1) third subparagraph: the minimum time limit for receipt of requests to
-# participate is 30 days from the date the contract notice is sent. Counted here in calendar
-# days in Europe/Oslo; the exact computation under Regulation 1182/71 (FOA § 7-6) is not yet
-# applied.
+# participate is 30 days from the date the contract notice is sent. Computed under
+# Regulation (EEC, Euratom) No 1182/71 (FOA § 7-6; Directive 2014/24/EU recital 106): the
+# period starts the day after the notice is sent, ends at the end of its 30th day, and moves
+# to the next working day in Norway when that day is a Saturday, Sunday or public holiday.
 REQUEST_TIME_LIMIT = Precondition(
     code="request-time-limit",
     rule=Text(
         en=f"The time limit for requests to participate must be at least "
-        f"{REQUEST_TIME_LIMIT_DAYS} days from the date the contract notice is sent.",
+        f"{REQUEST_TIME_LIMIT_DAYS} days from the date the contract notice is sent, counted "
+        "under Regulation 1182/71.",
         nb=f"Fristen for forespørsel om å delta må være minst {REQUEST_TIME_LIMIT_DAYS} "
-        f"dager fra datoen kunngjøringen sendes.",
+        "dager fra datoen kunngjøringen sendes, regnet etter forskrift om tidsfrister.",
     ),
-    source=_art31("(1)"),
+    source=Source("Directive 2014/24/EU art. 31(1); Regulation 1182/71 art. 3; FOA", "§ 7-6"),
     test=_request_time_limit,
     uses=("notice_sent", "request_deadline"),
 )
