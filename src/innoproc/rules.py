@@ -17,14 +17,18 @@ from innoproc._engine.assessment import Shortfall
 from innoproc._engine.declare import Context, FactType, Precondition
 from innoproc._engine.fields import Field
 from innoproc._text import Source, Text
+from innoproc.deadlines import describe, lateness
 
 __all__ = [
+    "DEADLINE_FIELD",
     "LEADERSHIP_ANCHORING",
     "LEADERSHIP_DECISION",
     "MARKET_DIALOGUE_OUTCOME",
     "NEED_DESCRIBED",
     "NEED_DESCRIPTION",
     "NO_MARKET_SOLUTION",
+    "SUBMITTED_IN_TIME",
+    "not_recorded",
 ]
 
 # -- facts ---------------------------------------------------------------------------------
@@ -76,15 +80,25 @@ MARKET_DIALOGUE_OUTCOME = FactType(
     ),
 )
 
+
+def not_recorded(fact: FactType) -> Shortfall:
+    """The shortfall of a rule whose evidence, fact ``fact``, has not been recorded.
+
+    >>> print(not_recorded(NEED_DESCRIPTION).nb)
+    Ikke registrert: Beskrivelse av behovet (faktum 'need-description').
+    """
+    return Shortfall(
+        f"Not recorded: {fact.title.en} (fact '{fact.name}').",
+        f"Ikke registrert: {fact.title.nb} (faktum '{fact.name}').",
+    )
+
+
 # -- preconditions -------------------------------------------------------------------------
 
 
 def _leadership_anchoring(ctx: Context) -> Shortfall | None:
-    if ctx.fact("leadership-decision") is None:
-        return Shortfall(
-            "No decision by top management has been recorded (fact 'leadership-decision').",
-            "Det er ikke registrert noe vedtak i toppledelsen (faktum 'leadership-decision').",
-        )
+    if ctx.fact(LEADERSHIP_DECISION.name) is None:
+        return not_recorded(LEADERSHIP_DECISION)
     return None
 
 
@@ -107,12 +121,9 @@ LEADERSHIP_ANCHORING = Precondition(
 
 
 def _need_described(ctx: Context) -> Shortfall | None:
-    need = ctx.fact("need-description")
+    need = ctx.fact(NEED_DESCRIPTION.name)
     if need is None:
-        return Shortfall(
-            "No description of the need has been recorded (fact 'need-description').",
-            "Det er ikke registrert noen behovsbeskrivelse (faktum 'need-description').",
-        )
+        return not_recorded(NEED_DESCRIPTION)
     if need.get("functional") is not True:
         return Shortfall(
             "The recorded description is a detailed specification, not a functional one.",
@@ -139,13 +150,9 @@ NEED_DESCRIBED = Precondition(
 
 
 def _no_market_solution(ctx: Context) -> Shortfall | None:
-    outcome = ctx.fact("market-dialogue-outcome")
+    outcome = ctx.fact(MARKET_DIALOGUE_OUTCOME.name)
     if outcome is None:
-        return Shortfall(
-            "No market-dialogue outcome has been recorded (fact 'market-dialogue-outcome').",
-            "Det er ikke registrert noe resultat av markedsdialogen "
-            "(faktum 'market-dialogue-outcome').",
-        )
+        return not_recorded(MARKET_DIALOGUE_OUTCOME)
     if outcome.get("solution_available") is not False:
         found = outcome.get("summary")
         suffix_en = f" It found: {found}." if found else ""
@@ -172,4 +179,38 @@ NO_MARKET_SOLUTION = Precondition(
     source=Source("Directive 2014/24/EU", "art. 31(1)"),
     test=_no_market_solution,
     reads=(MARKET_DIALOGUE_OUTCOME,),
+)
+
+
+#: The field an event declares to carry the deadline :data:`SUBMITTED_IN_TIME` checks.
+DEADLINE_FIELD = Field("deadline", "datetime", doc="The call's deadline (inclusive).")
+
+
+def _submitted_in_time(ctx: Context) -> Shortfall | None:
+    deadline = ctx.payload["deadline"]
+    late = lateness(ctx.at, deadline)
+    if late is not None:
+        return Shortfall(
+            f"Submitted {describe(ctx.at)}, after the deadline {describe(deadline)} "
+            f"(Europe/Oslo), {late} late.",
+            f"Sendt inn {describe(ctx.at)}, etter fristen {describe(deadline)} "
+            f"(norsk tid), {late} for sent.",
+            submitted=ctx.at,
+            deadline=deadline,
+            late_by=late,
+        )
+    return None
+
+
+# A call's deadline is an instant in Europe/Oslo; a submission at the deadline is in time,
+# one a minute later is late. The deadline itself is set by each call (seeds 000, 002, 003).
+SUBMITTED_IN_TIME = Precondition(
+    code="submitted-in-time",
+    rule=Text(
+        en="The submission must reach the call by its deadline.",
+        nb="Innsendingen må komme inn innen fristen i utlysningen.",
+    ),
+    source=Source("The call for proposals", "its deadline"),
+    test=_submitted_in_time,
+    uses=("deadline",),
 )

@@ -197,12 +197,17 @@ class Precondition:
 
 @attrs.frozen
 class State:
-    """A state of a procedure. Exactly one is ``initial``; ``final`` states end a case."""
+    """A state of a procedure. Exactly one is ``initial``; ``final`` states end a case.
+
+    ``group`` gathers states that belong together (the diverging and converging halves of
+    one diamond, say) for diagrams and tables; it does not change how the case moves.
+    """
 
     name: str
     title: Text
     initial: bool = False
     final: bool = False
+    group: str | None = None
     doc: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -222,8 +227,8 @@ class Event:
     """A step that moves a case from one of ``source`` states to ``dest``.
 
     ``dest=None`` keeps the case in its state (a reflexive step, such as starting the next
-    development phase). ``requires`` are the preconditions checked before the step; the
-    step's payload is declared by ``fields``.
+    development phase); only such steps may start from a final state. ``requires`` are the
+    preconditions checked before the step; the step's payload is declared by ``fields``.
     """
 
     name: str
@@ -351,7 +356,7 @@ class Procedure:
                         f"{self.id}: event {event.name!r} names unknown state {name!r}", name
                     )
             for name in event.source:
-                if self._states[name].final:
+                if self._states[name].final and event.dest not in (None, name):
                     raise InvalidDefinition(
                         f"{self.id}: event {event.name!r} leaves final state {name!r}", name
                     )

@@ -23,6 +23,7 @@ from innoproc.rules import (
     NEED_DESCRIBED,
     NEED_DESCRIPTION,
     NO_MARKET_SOLUTION,
+    not_recorded,
 )
 
 
@@ -136,11 +137,8 @@ def current_partners(ctx: Context) -> tuple[str, ...]:
 
 
 def _documents(ctx: Context) -> Shortfall | None:
-    if ctx.fact("procurement-documents") is None:
-        return Shortfall(
-            "No procurement documents have been recorded (fact 'procurement-documents').",
-            "Det er ikke registrert noe konkurransegrunnlag (faktum 'procurement-documents').",
-        )
+    if ctx.fact(PROCUREMENT_DOCUMENTS.name) is None:
+        return not_recorded(PROCUREMENT_DOCUMENTS)
     return None
 
 
@@ -239,13 +237,9 @@ DOCUMENTS_COMPLETE = Precondition(
 
 
 def _proportionality(ctx: Context) -> Shortfall | None:
-    assessment = ctx.fact("proportionality-assessment")
+    assessment = ctx.fact(PROPORTIONALITY_ASSESSMENT.name)
     if assessment is None:
-        return Shortfall(
-            "No proportionality assessment has been recorded (fact 'proportionality-assessment').",
-            "Det er ikke registrert noen vurdering av forholdsmessighet "
-            "(faktum 'proportionality-assessment').",
-        )
+        return not_recorded(PROPORTIONALITY_ASSESSMENT)
     if assessment.get("proportionate") is not True:
         return Shortfall(
             "The recorded assessment found the structure or value disproportionate.",
