@@ -20,7 +20,7 @@ class TestDemo:
     def test_walks_to_purchase(self) -> None:
         """The demo ends purchased, after refusals that name every unmet rule and source."""
         lines: list[str] = []
-        case = run_demo(out=lines.append)
+        case = run_demo("innovation-partnership", out=lines.append)
         text = "\n".join(lines)
         assert case.state == "purchased"
         assert text.count("REFUSED") >= 2
@@ -32,11 +32,30 @@ class TestDemo:
     def test_bokmal(self) -> None:
         """--lang nb prints the refusals in Norwegian."""
         lines: list[str] = []
-        run_demo(lang="nb", out=lines.append)
+        run_demo("innovation-partnership", lang="nb", out=lines.append)
         text = "\n".join(lines)
         assert "AVVIST" in text
         assert "Prosjektet må være forankret i toppledelsen." in text
         assert "Kilde:" in text
+
+    @pytest.mark.parametrize(
+        ("procedure", "end", "refusals"),
+        [("pre-commercial-procurement", "completed", 3), ("triple-diamond", "completed", 2)],
+    )
+    def test_other_procedures(self, procedure: str, end: str, refusals: int) -> None:
+        """Each procedure has a demo that ends where it should, after refused steps."""
+        lines: list[str] = []
+        case = run_demo(procedure, out=lines.append)
+        assert case.state == end
+        assert "\n".join(lines).count("REFUSED") == refusals
+
+    def test_pcp_demo_shows_follow_on(self) -> None:
+        """The PCP demo refuses to buy volumes and opens a linked innovation partnership."""
+        lines: list[str] = []
+        run_demo("pre-commercial-procurement", out=lines.append)
+        text = "\n".join(lines)
+        assert "[volume-needs-new-procurement]" in text
+        assert "follow-on: innovation-partnership IP-2026-01" in text
 
     def test_cli_main(self, capsys: pytest.CaptureFixture[str]) -> None:
         """`innoproc demo` prints the demo and exits 0."""

@@ -12,7 +12,7 @@ its legal or programme source.
 """
 
 from innoproc import deadlines, rules
-from innoproc._api import open_case
+from innoproc._api import open_case, open_follow_on
 from innoproc._engine.assessment import Assessment, Finding, Shortfall
 from innoproc._engine.case import Case
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
@@ -34,6 +34,7 @@ from innoproc._errors import (
     UnknownProcedure,
 )
 from innoproc._procedures import procedures
+from innoproc._procedures.pcp import pre_commercial_procurement
 from innoproc._storage import FORMAT_VERSION, dumps, loads
 from innoproc._text import LANGUAGES, Source, Text
 from innoproc._time import OSLO
@@ -79,6 +80,8 @@ __all__ = [
     "dumps",
     "loads",
     "open_case",
+    "open_follow_on",
+    "pre_commercial_procurement",
     "procedures",
     "rules",
 ]

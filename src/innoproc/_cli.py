@@ -19,14 +19,14 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         help="walk a realistic case from needs to purchase",
-        description="Walk a realistic innovation partnership case from needs to purchase, "
-        "showing refused steps with every unmet precondition and its source.",
+        description="Walk a realistic case of a procedure from start to end, showing "
+        "refused steps with every unmet precondition and its source.",
     )
     demo.add_argument(
         "procedure",
         nargs="?",
         default="innovation-partnership",
-        choices=["innovation-partnership"],
+        choices=["innovation-partnership", "pre-commercial-procurement", "triple-diamond"],
         help="the procedure to demonstrate (default: innovation-partnership)",
     )
     demo.add_argument(
@@ -41,5 +41,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         from innoproc._demo import run_demo
 
-        run_demo(lang=args.lang)
+        run_demo(args.procedure, lang=args.lang)
     return 0

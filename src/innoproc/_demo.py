@@ -1,7 +1,7 @@
-"""A realistic innovation partnership case, walked from needs to purchase.
+"""Realistic cases of each built-in procedure, walked from start to end.
 
-Used by ``python -m innoproc demo``; the test suite runs it too. It shows refused steps with
-every unmet precondition, in English or Norwegian bokmål.
+Used by ``python -m innoproc demo [PROCEDURE]``; the test suite runs them too. Each shows
+refused steps with every unmet precondition, in English or Norwegian bokmål.
 """
 
 from __future__ import annotations
@@ -11,16 +11,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from innoproc._api import open_case
+from innoproc._api import open_case, open_follow_on
 from innoproc._engine.case import Case
 from innoproc._errors import StepRefused
 from innoproc._storage import dumps, loads
 from innoproc._time import OSLO
 
-_HEAD = {
-    "en": "Innovation partnership {ref} ({authority}): {title}",
-    "nb": "Innovasjonspartnerskap {ref} ({authority}): {title}",
-}
+_HEAD = "{procedure} {ref} ({authority}): {title}"
 _FACT = {"en": "recorded fact", "nb": "registrert faktum"}
 _STEP = {"en": "applied", "nb": "utført"}
 _REFUSED = {"en": "REFUSED", "nb": "AVVIST"}
@@ -35,12 +32,32 @@ _END = {
 class _Walk:
     """Applies and records steps on a case, printing what happens."""
 
-    def __init__(self, case: Case, lang: str, out: Callable[[str], None]) -> None:
+    def __init__(self, case: Case, lang: str, out: Callable[[str], None], start: datetime) -> None:
         self.case = case
         self.lang = lang
         self.out = out
-        self.clock = datetime(2024, 1, 8, 9, 0, tzinfo=OSLO)
+        self.clock = start
         self.refusals = 0
+        title = case.procedure.title.get(lang)
+        details = case.details
+        out(
+            _HEAD.format(
+                procedure=title,
+                ref=case.reference,
+                authority=case.authority,
+                title=details.get("title", ""),
+            )
+        )
+        out("")
+
+    def end(self) -> Case:
+        text = dumps(self.case)
+        assert dumps(loads(text)) == text
+        self.out("")
+        self.out(
+            _END[self.lang].format(state=self.case.state, n=self.case.revision, size=len(text))
+        )
+        return self.case
 
     def at(self, days: float) -> datetime:
         self.clock = self.clock + timedelta(days=days)
@@ -59,15 +76,16 @@ class _Walk:
             self.refusals += 1
             assert dumps(self.case) == before, "a refused step must leave the case unchanged"
             self.out(f"{when:%Y-%m-%d}  {_REFUSED[self.lang]}: {event}")
-            for line in refused.assessment.explain(self.lang).splitlines()[1:]:
-                self.out(f"            {line}")
+            lines = refused.assessment.explain(self.lang).splitlines()
+            for line in lines[1:] or lines:
+                self.out(f"              {line.strip() if len(lines) == 1 else line}")
             return
         self.out(
             f"{entry.at:%Y-%m-%d}  {_STEP[self.lang]}: {event}  [{entry.source} -> {entry.target}]"
         )
 
 
-def run_demo(lang: str = "en", out: Callable[[str], None] = print) -> Case:
+def innovation_partnership(lang: str, out: Callable[[str], None]) -> Case:
     """Walk a smart home-care innovation partnership from needs to purchase; return the case."""
     case = open_case(
         "innovation-partnership",
@@ -76,13 +94,7 @@ def run_demo(lang: str = "en", out: Callable[[str], None] = print) -> Case:
         title="Digital night-time supervision in home care",
         estimated_value_nok=38_000_000,
     )
-    out(
-        _HEAD[lang].format(
-            ref=case.reference, authority=case.authority, title=case.details["title"]
-        )
-    )
-    out("")
-    w = _Walk(case, lang, out)
+    w = _Walk(case, lang, out, datetime(2024, 1, 8, 9, 0, tzinfo=OSLO))
     pm = "Procurement manager"
 
     # Needs: asking for the market dialogue before the need is written down is refused.
@@ -220,8 +232,197 @@ def run_demo(lang: str = "en", out: Callable[[str], None] = print) -> Case:
     w.step(10, pm, "purchase", price=Decimal("31500000"), performance_levels_met=True)
     w.step(5, pm, "purchase", price=Decimal("29400000"), performance_levels_met=True)
 
-    text = dumps(case)
-    assert dumps(loads(text)) == text
-    out("")
-    out(_END[lang].format(state=case.state, n=case.revision, size=len(text)))
-    return case
+    return w.end()
+
+
+def pre_commercial_procurement(lang: str, out: Callable[[str], None]) -> Case:
+    """Walk a PCP through three phases with down-selection; return the PCP case."""
+    case = open_case(
+        "pre-commercial-procurement",
+        reference="PCP-2025-02",
+        authority="Eksempel helseforetak",
+        title="Rehabilitation at home after stroke",
+    )
+    w = _Walk(case, lang, out, datetime(2025, 1, 6, 9, 0, tzinfo=OSLO))
+    pm = "PCP lead"
+    w.fact(
+        0,
+        "Clinic head",
+        "need-description",
+        functional=True,
+        summary="Patients need guided rehabilitation at home in the first months.",
+    )
+    w.fact(
+        45,
+        pm,
+        "market-dialogue-outcome",
+        solution_available=False,
+        participants=14,
+        summary="Open market consultation: no solution covers home rehabilitation.",
+    )
+    call = {
+        "cpv_codes": ("73110000-6", "48000000-8"),
+        "benefits_exclusive_to_procurer": True,
+        "procurer_pays_in_full": True,
+        "ipr_stays_with_suppliers": True,
+        "procurer_free_use_rights": True,
+        "third_party_licences": True,
+        "open_transparent_selection": True,
+        "terms_published_in_advance": True,
+        "no_preferential_follow_on": True,
+        "market_price": True,
+        "evaluation_criteria": ("Clinical value 50 %", "Feasibility 30 %", "Price 20 %"),
+    }
+    w.fact(10, pm, "pcp-call-documents", **call)
+    # Software licences and the procurer taking every benefit while paying in full: refused.
+    w.step(1, pm, "publish-call", tender_deadline=w.clock + timedelta(days=45))
+    w.fact(
+        2,
+        pm,
+        "pcp-call-documents",
+        **{**call, "cpv_codes": ("73110000-6",), "benefits_exclusive_to_procurer": False},
+    )
+    w.step(1, pm, "publish-call", tender_deadline=w.clock + timedelta(days=45))
+    w.step(
+        60,
+        pm,
+        "award-phase-1",
+        suppliers=("Aktiv AS", "Bølge AS", "Cura AS", "Dyna AS", "Etter AS", "Frisk AS"),
+    )
+    w.step(
+        90,
+        pm,
+        "start-prototyping",
+        by_published_evaluation=True,
+        suppliers=("Aktiv AS", "Cura AS", "Frisk AS"),
+    )
+    # A newcomer cannot join a later phase: the number of suppliers never rises.
+    w.step(
+        180,
+        pm,
+        "start-original-development",
+        by_published_evaluation=True,
+        suppliers=("Aktiv AS", "Gamma AS"),
+    )
+    w.step(
+        1,
+        pm,
+        "start-original-development",
+        by_published_evaluation=True,
+        suppliers=("Aktiv AS", "Frisk AS"),
+    )
+    w.step(
+        210,
+        pm,
+        "complete",
+        by_published_evaluation=True,
+        results="Both test series met the clinical targets with 40 patients each.",
+    )
+    # PCP never buys volumes: refused, with the way forward.
+    w.step(5, pm, "buy-commercial-volumes")
+    follow_on = open_follow_on(
+        case, "innovation-partnership", reference="IP-2026-01", at=w.at(1), by=pm
+    )
+    out(f"{w.clock:%Y-%m-%d}  follow-on: {follow_on.procedure_id} {follow_on.reference}")
+    return w.end()
+
+
+def triple_diamond(lang: str, out: Callable[[str], None]) -> Case:
+    """Walk a #StimuLab project from proposal through the three diamonds; return the case."""
+    case = open_case(
+        "triple-diamond",
+        reference="StimuLab-2018-07",
+        authority="Eksempel kommune",
+        title="One front door for families with children with special needs",
+    )
+    w = _Walk(case, lang, out, datetime(2018, 3, 5, 10, 0, tzinfo=OSLO))
+    lead = "Project owner"
+    difi = "#StimuLab"
+    deadline = datetime(2018, 3, 9, 23, 59, 59, 999999, tzinfo=OSLO)
+    w.step(0, lead, "submit-proposal", deadline=deadline, round="2018-1")
+    w.fact(
+        20,
+        difi,
+        "prequalification-assessment",
+        user_need=True,
+        own_resources=True,
+        innovation_potential=True,
+        societal_benefit=5,
+        gain_potential=4,
+        learning_transfer=4,
+        complex_collaboration=True,
+    )
+    # Not anchored with top management yet: refused.
+    w.step(1, difi, "prequalify")
+    w.fact(
+        6,
+        "Chief municipal executive",
+        "leadership-decision",
+        decided_by="Chief municipal executive",
+        decision="Decision 2018/31",
+    )
+    w.step(1, difi, "prequalify")
+    w.fact(
+        30,
+        lead,
+        "working-method-commitment",
+        open_exploratory=True,
+        insight_first=True,
+        involve_users=True,
+        holistic=True,
+        early_prototyping=True,
+        visualisation=True,
+    )
+    w.step(14, "Steering group", "grant", amount=Decimal("1500000"), decided_by="SG 2018-04")
+    w.fact(
+        7,
+        difi,
+        "supplier-competence",
+        service_design=True,
+        benefit_realisation=True,
+        change_management=True,
+    )
+    w.step(
+        60,
+        lead,
+        "sign-contract",
+        supplier="Tjenestedesign AS",
+        service_owner="Eksempel kommune, oppvekst",
+    )
+    w.step(30, lead, "converge-diagnosis")
+    # Skipping ahead to delivery is not possible.
+    w.step(1, lead, "complete")
+    w.fact(
+        10,
+        lead,
+        "change-annex",
+        anchored=True,
+        problem_understanding="Families meet eleven services that do not talk together.",
+    )
+    w.step(0, lead, "finish-diagnosis")
+    w.step(40, lead, "converge-concept")
+    w.fact(5, lead, "user-involvement", participants=23, concepts_tested=3)
+    w.step(1, lead, "finish-explore-define")
+    # Testing shows the diagnosis missed the schools: design work iterates, and it is recorded.
+    w.step(20, lead, "revisit-explore-define", reason="Schools were left out of the concepts")
+    w.step(15, lead, "converge-concept")
+    w.step(1, lead, "finish-explore-define")
+    w.step(40, lead, "converge-delivery")
+    w.fact(10, lead, "prototype-test", prototype="Shared family plan", tested_with_users=True)
+    w.fact(30, lead, "experience-shared", where="Digdir's network for service design")
+    w.step(1, lead, "complete")
+    return w.end()
+
+
+DEMOS: dict[str, Callable[[str, Callable[[str], None]], Case]] = {
+    "innovation-partnership": innovation_partnership,
+    "pre-commercial-procurement": pre_commercial_procurement,
+    "triple-diamond": triple_diamond,
+}
+
+
+def run_demo(
+    procedure: str = "innovation-partnership", lang: str = "en", out: Callable[[str], None] = print
+) -> Case:
+    """Run the demo of ``procedure`` in ``lang``, writing lines to ``out``; return the case."""
+    return DEMOS[procedure](lang, out)

@@ -7,11 +7,13 @@ code, wording and source cannot drift apart. Use them in your own procedures too
 >>> from innoproc import rules
 >>> rules.LEADERSHIP_ANCHORING
 <precondition leadership-anchoring>
->>> rules.LEADERSHIP_ANCHORING.source.instrument
-'Innovasjon Norge, call for innovation partnerships 2020'
+>>> rules.LEADERSHIP_ANCHORING.source.provision
+"'topplederforankring', 'lederforankring'"
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from innoproc._engine.assessment import Shortfall
 from innoproc._engine.declare import Context, FactType, Precondition
@@ -104,7 +106,8 @@ def _leadership_anchoring(ctx: Context) -> Shortfall | None:
 
 # Seed 002 (Difi, Innovation Norway and LUP, 2017): an innovation partnership "krever
 # topplederforankring"; seed 003 (Innovation Norway's 2020 call): "forankret i toppledelsen ...
-# en del av en langsiktig strategi". A programme requirement, not a provision of the directive.
+# en del av en langsiktig strategi"; seed 000 (#StimuLab 2018): proposals "må overbevise om
+# ... lederforankring". A programme requirement, not a provision of the directive.
 LEADERSHIP_ANCHORING = Precondition(
     code="leadership-anchoring",
     rule=Text(
@@ -112,8 +115,9 @@ LEADERSHIP_ANCHORING = Precondition(
         nb="Prosjektet må være forankret i toppledelsen.",
     ),
     source=Source(
-        "Innovasjon Norge, call for innovation partnerships 2020",
-        "criterion 'gjennomføringsevne' (also Difi/LUP 2017: 'krever topplederforankring')",
+        "Difi/LUP/Innovasjon Norge 2017 (seed 002); Innovasjon Norge 2020 (seed 003); "
+        "#StimuLab 2018 (seed 000)",
+        "'topplederforankring', 'lederforankring'",
     ),
     test=_leadership_anchoring,
     reads=(LEADERSHIP_DECISION,),
@@ -190,11 +194,12 @@ def _submitted_in_time(ctx: Context) -> Shortfall | None:
     deadline = ctx.payload["deadline"]
     late = lateness(ctx.at, deadline)
     if late is not None:
+        shown = timedelta(seconds=max(1, round(late.total_seconds())))
         return Shortfall(
             f"Submitted {describe(ctx.at)}, after the deadline {describe(deadline)} "
-            f"(Europe/Oslo), {late} late.",
+            f"(Europe/Oslo), {shown} late.",
             f"Sendt inn {describe(ctx.at)}, etter fristen {describe(deadline)} "
-            f"(norsk tid), {late} for sent.",
+            f"(norsk tid), {shown} for sent.",
             submitted=ctx.at,
             deadline=deadline,
             late_by=late,

@@ -7,8 +7,12 @@ from types import MappingProxyType
 
 from innoproc._engine.declare import Procedure
 from innoproc._procedures.innovation_partnership import INNOVATION_PARTNERSHIP
+from innoproc._procedures.pcp import PRE_COMMERCIAL_PROCUREMENT
+from innoproc._procedures.triple_diamond import TRIPLE_DIAMOND
 
-_BUILTIN: Mapping[str, Procedure] = MappingProxyType({p.id: p for p in (INNOVATION_PARTNERSHIP,)})
+_BUILTIN: Mapping[str, Procedure] = MappingProxyType(
+    {p.id: p for p in (INNOVATION_PARTNERSHIP, PRE_COMMERCIAL_PROCUREMENT, TRIPLE_DIAMOND)}
+)
 
 
 def procedures() -> Mapping[str, Procedure]:
@@ -16,6 +20,6 @@ def procedures() -> Mapping[str, Procedure]:
 
     >>> import innoproc
     >>> sorted(innoproc.procedures())
-    ['innovation-partnership']
+    ['innovation-partnership', 'pre-commercial-procurement', 'triple-diamond']
     """
     return _BUILTIN

@@ -1,0 +1,506 @@
+"""The triple diamond of #StimuLab (Difi and DOGA, later Digdir and DOGA).
+
+Sources: seed 000 (the #StimuLab call of 2018: prequalification, "forstå, forankre og
+forplikte", innovative procurement, the innovative working method); Digdir, "StimuLabs
+metode: den triple diamanten"; DOGA, "arbeidsmetode". It is the Design Council's double
+diamond with a *diagnosis* diamond in front.
+
+Programme flow: a proposal by the call deadline -> prequalification on four must criteria
+(user need, leadership anchoring, own resource commitment, innovation potential) and weighed
+ones -> rejected, deferred (relevant later) or taken into the dialogue to understand, anchor
+and commit -> the steering group's grant -> innovative procurement of supplier competence
+(service design, benefit realisation, change management) -> contract signature, when
+ownership passes to the service owner -> diamond 1 diagnose -> diamond 2 explore-define ->
+diamond 3 develop-deliver -> completed, with the experience shared.
+
+Each diamond diverges, then converges. Diamonds run in order; going back to an earlier
+diamond is allowed and recorded (design work iterates); skipping ahead is not possible.
+The diamonds are modelled as flat states grouped by diamond (``State.group``) rather than as
+nested states: the rules never need a state to be "in diamond 2" without knowing which half.
+"""
+
+from __future__ import annotations
+
+from innoproc._engine.assessment import Shortfall
+from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
+from innoproc._engine.fields import Field
+from innoproc._text import Source, Text
+from innoproc.rules import (
+    DEADLINE_FIELD,
+    LEADERSHIP_ANCHORING,
+    SUBMITTED_IN_TIME,
+    not_recorded,
+)
+
+_CALL = Source(
+    "#StimuLab call for projects, Difi 2018 (seed 000)", "'Prosess \N{EN DASH} prekvalifisering'"
+)
+_DIALOGUE = Source(
+    "#StimuLab call for projects, Difi 2018 (seed 000)", "'forstå, forankre og forplikte'"
+)
+_PROCUREMENT = Source(
+    "#StimuLab call for projects, Difi 2018 (seed 000)", "'Innovativ anskaffelsesprosess'"
+)
+_METHOD = Source("#StimuLab call for projects, Difi 2018 (seed 000)", "'Innovativ arbeidsform'")
+_DIGDIR = Source("Digdir, 'StimuLabs metode: den triple diamanten'", "")  # fmt: skip
+
+# -- facts ---------------------------------------------------------------------------------
+
+PREQUALIFICATION = FactType(
+    "prequalification-assessment",
+    Text(en="Prequalification assessment", nb="Prekvalifiseringsvurdering"),
+    fields=(
+        Field("user_need", "boolean", doc="Convinces on the user need (must)."),
+        Field("own_resources", "boolean", doc="Convinces on own resource commitment (must)."),
+        Field("innovation_potential", "boolean", doc="Convinces on innovation potential (must)."),
+        Field("societal_benefit", "integer", required=False, doc="Weighed, 0-5."),
+        Field("gain_potential", "integer", required=False, doc="Weighed, 0-5."),
+        Field("learning_transfer", "integer", required=False, doc="Weighed, 0-5."),
+        Field(
+            "complex_collaboration",
+            "boolean",
+            required=False,
+            doc="A complex problem needing several actors: extra weight.",
+        ),
+    ),
+)
+
+#: The six marks of an innovative working method (seed 000, "Innovativ arbeidsform").
+COMMITMENTS: tuple[tuple[str, str, str], ...] = (
+    ("open_exploratory", "an open and exploratory form", "en åpen og utforskende form"),
+    ("insight_first", "needs and insight first, a shared problem understanding",
+     "behov og innsikt først, en omforent problemforståelse"),
+    ("involve_users", "collaboration with users and affected parties",
+     "samarbeid med brukere og berørte parter"),
+    ("holistic", "a holistic and systematic approach", "en helhetlig og systematisk tilnærming"),
+    ("early_prototyping", "early prototyping and testing", "tidlig prototyping og testing"),
+    ("visualisation", "visualisation as a method", "visualisering som metode"),
+)  # fmt: skip
+
+WORKING_METHOD = FactType(
+    "working-method-commitment",
+    Text(en="Commitment to the innovative working method", nb="Forpliktelse til arbeidsformen"),
+    fields=tuple(Field(name, "boolean", doc=en) for name, en, _ in COMMITMENTS),
+)
+
+SUPPLIER_COMPETENCE = FactType(
+    "supplier-competence",
+    Text(en="Competence asked of the supplier", nb="Kompetanse leverandøren må ha"),
+    fields=(
+        Field("service_design", "boolean"),
+        Field("benefit_realisation", "boolean"),
+        Field("change_management", "boolean"),
+        Field("other", "texts", required=False, doc="Other competences the project needs."),
+    ),
+)
+
+CHANGE_ANNEX = FactType(
+    "change-annex",
+    Text(en="The change annex (endringsbilag)", nb="Endringsbilaget"),
+    fields=(
+        Field("problem_understanding", "text", doc="The shared problem understanding."),
+        Field("anchored", "boolean", doc="Anchored with the service owner's management."),
+    ),
+)
+
+USER_INVOLVEMENT = FactType(
+    "user-involvement",
+    Text(en="Users involved in concept tests", nb="Brukere involvert i konsepttester"),
+    fields=(
+        Field("participants", "integer", doc="How many users and affected parties took part."),
+        Field("concepts_tested", "integer", doc="How many concepts were tested."),
+    ),
+)
+
+PROTOTYPE_TEST = FactType(
+    "prototype-test",
+    Text(en="Prototype tested", nb="Prototype testet"),
+    fields=(
+        Field("prototype", "text"),
+        Field("tested_with_users", "boolean"),
+    ),
+)
+
+EXPERIENCE_SHARED = FactType(
+    "experience-shared",
+    Text(en="Experience shared", nb="Erfaringer delt"),
+    fields=(Field("where", "text", doc="Where the experience was shared."),),
+)
+
+# -- preconditions ---------------------------------------------------------------------------
+
+
+def _must(field: str, code: str, en: str, nb: str) -> Precondition:
+    def test(ctx: Context) -> Shortfall | None:
+        record = ctx.fact(PREQUALIFICATION.name)
+        if record is None:
+            return not_recorded(PREQUALIFICATION)
+        if record.get(field) is not True:
+            return Shortfall(
+                "The prequalification assessment was not convinced.",
+                "Prekvalifiseringsvurderingen var ikke overbevist.",
+            )
+        return None
+
+    return Precondition(
+        code=code, rule=Text(en=en, nb=nb), source=_CALL, test=test, reads=(PREQUALIFICATION,)
+    )
+
+
+# Seed 000: "Prosjektene som velges ut må overbevise om brukerbehov, lederforankring, egen
+# ressursinnsats og innovasjonspotensial." Leadership anchoring is the rule shared with the
+# innovation partnership (innoproc.rules.LEADERSHIP_ANCHORING).
+USER_NEED = _must(
+    "user_need",
+    "user-need",
+    "The proposal must convince on the user need.",
+    "Forslaget må overbevise om brukerbehovet.",
+)
+OWN_RESOURCES = _must(
+    "own_resources",
+    "own-resource-commitment",
+    "The proposal must convince on the agency's own resource commitment.",
+    "Forslaget må overbevise om egen ressursinnsats.",
+)
+INNOVATION_POTENTIAL = _must(
+    "innovation_potential",
+    "innovation-potential",
+    "The proposal must convince on its innovation potential.",
+    "Forslaget må overbevise om innovasjonspotensialet.",
+)
+
+
+def _committed(ctx: Context) -> Shortfall | None:
+    record = ctx.fact(WORKING_METHOD.name)
+    if record is None:
+        return not_recorded(WORKING_METHOD)
+    lacking = [(en, nb) for name, en, nb in COMMITMENTS if record.get(name) is not True]
+    if lacking:
+        return Shortfall(
+            "Not committed to: " + "; ".join(en for en, _ in lacking) + ".",
+            "Ikke forpliktet til: " + "; ".join(nb for _, nb in lacking) + ".",
+            lacking=tuple(en for en, _ in lacking),
+        )
+    return None
+
+
+# Seed 000: projects "må forplikte seg til å følge en innovativ arbeidsmetode vi kaller den
+# triple diamanten"; those that cannot confirm it in the dialogue do not go on.
+WORKING_METHOD_COMMITTED = Precondition(
+    code="working-method-committed",
+    rule=Text(
+        en="The agency must commit to the innovative working method (the triple diamond).",
+        nb="Virksomheten må forplikte seg til den innovative arbeidsformen (den triple diamanten).",
+    ),
+    source=_DIALOGUE,
+    test=_committed,
+    reads=(WORKING_METHOD,),
+)
+
+
+def _competence(ctx: Context) -> Shortfall | None:
+    record = ctx.fact(SUPPLIER_COMPETENCE.name)
+    if record is None:
+        return not_recorded(SUPPLIER_COMPETENCE)
+    names = (
+        ("service_design", "service design", "tjenestedesign"),
+        ("benefit_realisation", "benefit realisation", "gevinstrealisering"),
+        ("change_management", "change management", "endringsledelse"),
+    )
+    lacking = [(en, nb) for name, en, nb in names if record.get(name) is not True]
+    if lacking:
+        return Shortfall(
+            "Not asked for: " + ", ".join(en for en, _ in lacking) + ".",
+            "Ikke etterspurt: " + ", ".join(nb for _, nb in lacking) + ".",
+        )
+    return None
+
+
+# Seed 000: "I anskaffelsen må leverandørene kunne levere på tjenestedesign,
+# gevinstrealisering og endringsledelse".
+SUPPLIER_COMPETENCE_RULE = Precondition(
+    code="supplier-competence",
+    rule=Text(
+        en="The procurement must ask for service design, benefit realisation and change "
+        "management.",
+        nb="Anskaffelsen må etterspørre tjenestedesign, gevinstrealisering og endringsledelse.",
+    ),
+    source=_PROCUREMENT,
+    test=_competence,
+    reads=(SUPPLIER_COMPETENCE,),
+)
+
+
+def _change_annex(ctx: Context) -> Shortfall | None:
+    record = ctx.fact(CHANGE_ANNEX.name)
+    if record is None:
+        return not_recorded(CHANGE_ANNEX)
+    if record.get("anchored") is not True:
+        return Shortfall("The change annex is not anchored.", "Endringsbilaget er ikke forankret.")
+    return None
+
+
+# Digdir: diamond 1 ends in a shared, anchored problem understanding written up as a change
+# annex ("endringsbilag") to the supplier contract.
+CHANGE_ANNEX_RULE = Precondition(
+    code="change-annex",
+    rule=Text(
+        en="The diagnosis must end in an anchored change annex (endringsbilag).",
+        nb="Diagnosen må munne ut i et forankret endringsbilag.",
+    ),
+    source=_DIGDIR,
+    test=_change_annex,
+    reads=(CHANGE_ANNEX,),
+)
+
+
+def _users_involved(ctx: Context) -> Shortfall | None:
+    record = ctx.fact(USER_INVOLVEMENT.name)
+    if record is None:
+        return not_recorded(USER_INVOLVEMENT)
+    participants, concepts = record.get("participants"), record.get("concepts_tested")
+    if (
+        not isinstance(participants, int)
+        or participants < 1
+        or not isinstance(concepts, int)
+        or concepts < 1
+    ):
+        return Shortfall(
+            "No user took part, or no concept was tested.",
+            "Ingen bruker deltok, eller ingen konsept ble testet.",
+        )
+    return None
+
+
+# Seed 000, marks 3 and 5: involve users and affected parties; test early. Digdir: diamond 2
+# explores ideas with users and tests concepts before one is chosen.
+USERS_INVOLVED = Precondition(
+    code="users-involved",
+    rule=Text(
+        en="Concepts must be tested with users before one is chosen.",
+        nb="Konsepter må testes med brukere før ett velges.",
+    ),
+    source=_METHOD,
+    test=_users_involved,
+    reads=(USER_INVOLVEMENT,),
+)
+
+
+def _prototype_tested(ctx: Context) -> Shortfall | None:
+    record = ctx.fact(PROTOTYPE_TEST.name)
+    if record is None:
+        return not_recorded(PROTOTYPE_TEST)
+    if record.get("tested_with_users") is not True:
+        return Shortfall(
+            "The prototype was not tested with users.", "Prototypen ble ikke testet med brukere."
+        )
+    return None
+
+
+# Seed 000, mark 5 ("tidlig prototyping og testing"); Digdir: diamond 3 prototypes and
+# simulates before delivery.
+PROTOTYPE_TESTED = Precondition(
+    code="prototype-tested",
+    rule=Text(
+        en="A prototype must have been tested with users before delivery.",
+        nb="En prototype må være testet med brukere før leveranse.",
+    ),
+    source=_METHOD,
+    test=_prototype_tested,
+    reads=(PROTOTYPE_TEST,),
+)
+
+
+def _shared(ctx: Context) -> Shortfall | None:
+    if ctx.fact(EXPERIENCE_SHARED.name) is None:
+        return not_recorded(EXPERIENCE_SHARED)
+    return None
+
+
+# Seed 000: supported projects "bidra med å dele sine erfaringer fra arbeidet i forvaltningen".
+EXPERIENCE_SHARED_RULE = Precondition(
+    code="experience-shared",
+    rule=Text(
+        en="The project must share its experience with the public sector.",
+        nb="Prosjektet må dele sine erfaringer med forvaltningen.",
+    ),
+    source=Source(_CALL.instrument, "'Prosjektene vi inngår samarbeid med får'"),
+    test=_shared,
+    reads=(EXPERIENCE_SHARED,),
+)
+
+# -- the procedure ---------------------------------------------------------------------------
+
+_DIAMONDS = (
+    ("diagnose", "Diamond 1: diagnose", "Diamant 1: diagnose"),
+    ("explore-define", "Diamond 2: explore and define", "Diamant 2: utforske og definere"),
+    ("develop-deliver", "Diamond 3: develop and deliver", "Diamant 3: utvikle og levere"),
+)
+
+
+def _diamond_states() -> tuple[State, ...]:
+    states = []
+    for name, en, nb in _DIAMONDS:
+        states.append(
+            State(f"{name}-diverge", Text(en=f"{en}, diverge", nb=f"{nb}, åpne"), group=name)
+        )
+        states.append(
+            State(f"{name}-converge", Text(en=f"{en}, converge", nb=f"{nb}, lukke"), group=name)
+        )
+    return tuple(states)
+
+
+_DESIGN = tuple(f"{d}-{half}" for d, _, _ in _DIAMONDS for half in ("diverge", "converge"))
+_BEFORE_CONTRACT = ("proposal", "prequalification", "deferred", "dialogue", "procurement")
+
+TRIPLE_DIAMOND = Procedure(
+    "triple-diamond",
+    title=Text(en="Triple diamond (#StimuLab)", nb="Trippel diamant (#StimuLab)"),
+    source=_CALL,
+    description=(
+        "A #StimuLab project from proposal through the three diamonds to shared experience."
+    ),
+    states=(
+        State("proposal", Text(en="Proposal", nb="Prosjektforslag"), initial=True),
+        State("prequalification", Text(en="Prequalification", nb="Prekvalifisering")),
+        State("deferred", Text(en="Deferred to a later round", nb="Foreløpig, aktuell senere")),
+        State(
+            "dialogue", Text(en="Understand, anchor, commit", nb="Forstå, forankre og forplikte")
+        ),
+        State("procurement", Text(en="Innovative procurement", nb="Innovativ anskaffelse")),
+        *_diamond_states(),
+        State("completed", Text(en="Completed", nb="Fullført"), final=True),
+        State("rejected", Text(en="Not taken further", nb="Ikke videre"), final=True),
+        State("withdrawn", Text(en="Withdrawn", nb="Trukket"), final=True),
+    ),
+    events=(
+        Event(
+            "submit-proposal",
+            Text(en="Submit the proposal", nb="Send inn prosjektforslaget"),
+            source="proposal",
+            dest="prequalification",
+            requires=(SUBMITTED_IN_TIME,),
+            fields=(DEADLINE_FIELD, Field("round", "text", required=False)),
+        ),
+        Event(
+            "prequalify",
+            Text(en="Take into the dialogue", nb="Ta videre i dialog"),
+            source="prequalification",
+            dest="dialogue",
+            requires=(USER_NEED, LEADERSHIP_ANCHORING, OWN_RESOURCES, INNOVATION_POTENTIAL),
+        ),
+        Event(
+            "defer",
+            Text(en="Defer: relevant later", nb="Vurder som foreløpig"),
+            source="prequalification",
+            dest="deferred",
+        ),
+        Event(
+            "take-up",
+            Text(en="Take up in a later round", nb="Ta opp i en senere runde"),
+            source="deferred",
+            dest="prequalification",
+            fields=(Field("round", "text", doc="The later round."),),
+        ),
+        Event(
+            "reject",
+            Text(en="Do not take further", nb="Ikke gå videre"),
+            source=("prequalification", "deferred", "dialogue"),
+            dest="rejected",
+            fields=(Field("reason", "text"),),
+        ),
+        Event(
+            "grant",
+            Text(en="Steering group grants funds", nb="Styringsgruppen tildeler midler"),
+            source="dialogue",
+            dest="procurement",
+            requires=(WORKING_METHOD_COMMITTED, LEADERSHIP_ANCHORING),
+            fields=(
+                Field("amount", "amount", doc="The grant (NOK)."),
+                Field("decided_by", "text", doc="The steering group's decision reference."),
+            ),
+        ),
+        Event(
+            "sign-contract",
+            Text(en="Sign the supplier contract", nb="Signer kontrakt med leverandør"),
+            source="procurement",
+            dest="diagnose-diverge",
+            requires=(SUPPLIER_COMPETENCE_RULE,),
+            fields=(
+                Field("supplier", "text"),
+                Field(
+                    "service_owner",
+                    "text",
+                    doc="Formal ownership of the assignment passes to the service owner.",
+                ),
+            ),
+        ),
+        Event(
+            "converge-diagnosis",
+            Text(en="Converge on the diagnosis", nb="Lukk diagnosen"),
+            source="diagnose-diverge",
+            dest="diagnose-converge",
+        ),
+        Event(
+            "finish-diagnosis",
+            Text(en="Finish diamond 1", nb="Fullfør diamant 1"),
+            source="diagnose-converge",
+            dest="explore-define-diverge",
+            requires=(CHANGE_ANNEX_RULE,),
+        ),
+        Event(
+            "converge-concept",
+            Text(en="Converge on a concept", nb="Velg konsept"),
+            source="explore-define-diverge",
+            dest="explore-define-converge",
+        ),
+        Event(
+            "finish-explore-define",
+            Text(en="Finish diamond 2", nb="Fullfør diamant 2"),
+            source="explore-define-converge",
+            dest="develop-deliver-diverge",
+            requires=(USERS_INVOLVED,),
+        ),
+        Event(
+            "converge-delivery",
+            Text(en="Converge on the delivery", nb="Lukk mot leveranse"),
+            source="develop-deliver-diverge",
+            dest="develop-deliver-converge",
+        ),
+        Event(
+            "complete",
+            Text(en="Deliver and complete", nb="Lever og fullfør"),
+            source="develop-deliver-converge",
+            dest="completed",
+            requires=(PROTOTYPE_TESTED, EXPERIENCE_SHARED_RULE),
+        ),
+        Event(
+            "revisit-diagnosis",
+            Text(en="Go back to the diagnosis", nb="Gå tilbake til diagnosen"),
+            source=_DESIGN[2:],
+            dest="diagnose-diverge",
+            fields=(Field("reason", "text"),),
+        ),
+        Event(
+            "revisit-explore-define",
+            Text(en="Go back to explore and define", nb="Gå tilbake til å utforske"),
+            source=_DESIGN[4:],
+            dest="explore-define-diverge",
+            fields=(Field("reason", "text"),),
+        ),
+        Event(
+            "withdraw",
+            Text(en="Withdraw", nb="Trekk prosjektet"),
+            source=(*_BEFORE_CONTRACT, *_DESIGN),
+            dest="withdrawn",
+            fields=(Field("reason", "text"),),
+        ),
+    ),
+    facts=(PREQUALIFICATION, WORKING_METHOD, SUPPLIER_COMPETENCE),
+)
+
+
+def service_owner(ctx: Context) -> str | None:
+    """Who owns the service development: set at contract signature (seed 000)."""
+    signed = ctx.steps("sign-contract")
+    return str(signed[-1].payload["service_owner"]) if signed else None
