@@ -47,11 +47,21 @@ def in_phase(n: int, procedure: innoproc.Procedure = PCP) -> innoproc.Case:
     case.apply("publish-call", at=day(4), by=LEAD, tender_deadline=day(50))
     case.apply("award-phase-1", at=day(51), by=LEAD, suppliers=SIX)
     if n >= 2:
-        case.apply("start-prototyping", at=day(140), by=LEAD, suppliers=SIX[:4],
-                   by_published_evaluation=True)  # fmt: skip
+        case.apply(
+            "start-prototyping",
+            at=day(140),
+            by=LEAD,
+            suppliers=SIX[:4],
+            by_published_evaluation=True,
+        )
     if n >= 3:
-        case.apply("start-original-development", at=day(300), by=LEAD, suppliers=SIX[:2],
-                   by_published_evaluation=True)  # fmt: skip
+        case.apply(
+            "start-original-development",
+            at=day(300),
+            by=LEAD,
+            suppliers=SIX[:2],
+            by_published_evaluation=True,
+        )
     return case
 
 
@@ -86,9 +96,15 @@ class TestDeclaration:
     def test_phases(self) -> None:
         """Phase 0, the call, phases 1-3 and the end states."""
         assert list(PCP.states) == [
-            "preparation", "call-for-tenders", "solution-design", "prototyping",
-            "original-development", "completed", "terminated", "cancelled",
-        ]  # fmt: skip
+            "preparation",
+            "call-for-tenders",
+            "solution-design",
+            "prototyping",
+            "original-development",
+            "completed",
+            "terminated",
+            "cancelled",
+        ]
 
     @pytest.mark.parametrize(
         ("code", "ok"),
@@ -180,9 +196,11 @@ class TestPublishCall:
         case.record("need-description", at=day(1), by=LEAD, summary="x", functional=True)
         case.record("market-dialogue-outcome", at=day(2), by=LEAD, solution_available=False)
         assert codes(case, "publish-call", tender_deadline=day(50)) == {
-            "rd-services-only", "ipr-risk-benefit-sharing", "no-state-aid",
+            "rd-services-only",
+            "ipr-risk-benefit-sharing",
+            "no-state-aid",
             "evaluation-set-in-advance",
-        }  # fmt: skip
+        }
 
 
 class TestPhases:
@@ -216,21 +234,28 @@ class TestPhases:
         """A supplier not in the previous phase cannot join."""
         case = in_phase(2)
         got = codes(
-            case, "start-original-development", suppliers=("A AS", "Z AS"),
+            case,
+            "start-original-development",
+            suppliers=("A AS", "Z AS"),
             by_published_evaluation=True,
-        )  # fmt: skip
+        )
         assert got == {"competition-kept"}
 
     def test_duplicate_supplier(self) -> None:
         """The same supplier twice does not make two."""
-        got = codes(in_phase(2), "start-original-development", suppliers=("A AS", "A AS"),
-                    by_published_evaluation=True)  # fmt: skip
+        got = codes(
+            in_phase(2),
+            "start-original-development",
+            suppliers=("A AS", "A AS"),
+            by_published_evaluation=True,
+        )
         assert got == {"competition-kept"}
 
     def test_evaluation_published(self) -> None:
         """Down-selection must follow the published evaluation."""
-        got = codes(in_phase(1), "start-prototyping", suppliers=SIX[:3],
-                    by_published_evaluation=False)  # fmt: skip
+        got = codes(
+            in_phase(1), "start-prototyping", suppliers=SIX[:3], by_published_evaluation=False
+        )
         assert got == {"phase-evaluation"}
 
     def test_terminate(self) -> None:
@@ -264,9 +289,12 @@ class TestVolumes:
         assert ppi.procedure_id == "innovation-partnership"
         assert ppi.authority == case.authority
         assert ppi.details["related_processes"] == [
-            {"relationship": "planning", "procedure": "pre-commercial-procurement",
-             "reference": "PCP-1"}
-        ]  # fmt: skip
+            {
+                "relationship": "planning",
+                "procedure": "pre-commercial-procurement",
+                "reference": "PCP-1",
+            }
+        ]
         assert case.facts["follow-on-procurement"].get("reference") == "IP-1"
         assert innoproc.dumps(innoproc.loads(innoproc.dumps(case))) == innoproc.dumps(case)
 

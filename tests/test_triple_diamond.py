@@ -17,9 +17,13 @@ DEADLINE = datetime(2018, 3, 9, 23, 59, 59, 999999, tzinfo=OSLO)  # 9 March 2018
 WHO = "Project owner"
 MUST = {"user_need": True, "own_resources": True, "innovation_potential": True}
 COMMITTED = {
-    "open_exploratory": True, "insight_first": True, "involve_users": True,
-    "holistic": True, "early_prototyping": True, "visualisation": True,
-}  # fmt: skip
+    "open_exploratory": True,
+    "insight_first": True,
+    "involve_users": True,
+    "holistic": True,
+    "early_prototyping": True,
+    "visualisation": True,
+}
 
 
 def t(days: float) -> datetime:
@@ -53,8 +57,14 @@ def in_procurement() -> innoproc.Case:
 
 def in_diamonds() -> innoproc.Case:
     case = in_procurement()
-    case.record("supplier-competence", at=t(5), by=WHO, service_design=True,
-                benefit_realisation=True, change_management=True)  # fmt: skip
+    case.record(
+        "supplier-competence",
+        at=t(5),
+        by=WHO,
+        service_design=True,
+        benefit_realisation=True,
+        change_management=True,
+    )
     case.apply("sign-contract", at=t(6), by=WHO, supplier="Design AS", service_owner="NAV")
     return case
 
@@ -120,8 +130,11 @@ class TestPrequalification:
     def test_nothing_assessed(self) -> None:
         """Without an assessment and a leadership decision all four are unmet."""
         assert codes(submitted(), "prequalify") == {
-            "user-need", "leadership-anchoring", "own-resource-commitment", "innovation-potential",
-        }  # fmt: skip
+            "user-need",
+            "leadership-anchoring",
+            "own-resource-commitment",
+            "innovation-potential",
+        }
 
     def test_defer_and_take_up(self) -> None:
         """A deferred proposal can be taken up in a later round."""
@@ -141,8 +154,9 @@ class TestDialogueAndProcurement:
     def test_commitment_needed(self) -> None:
         """The grant needs the commitment to all six marks of the working method."""
         case = in_dialogue()
-        case.record("working-method-commitment", at=t(3), by=WHO,
-                    **{**COMMITTED, "visualisation": False})  # fmt: skip
+        case.record(
+            "working-method-commitment", at=t(3), by=WHO, **{**COMMITTED, "visualisation": False}
+        )
         got = codes(case, "grant", amount=Decimal(1), decided_by="SG")
         assert got == {"working-method-committed"}
         finding = case.check("grant", at=t(4), amount=Decimal(1), decided_by="SG").unmet[0]
@@ -151,8 +165,14 @@ class TestDialogueAndProcurement:
     def test_competence(self) -> None:
         """The procurement asks for service design, benefit realisation and change management."""
         case = in_procurement()
-        case.record("supplier-competence", at=t(5), by=WHO, service_design=True,
-                    benefit_realisation=False, change_management=True)  # fmt: skip
+        case.record(
+            "supplier-competence",
+            at=t(5),
+            by=WHO,
+            service_design=True,
+            benefit_realisation=False,
+            change_management=True,
+        )
         got = codes(case, "sign-contract", supplier="S", service_owner="O")
         assert got == {"supplier-competence"}
 
@@ -197,8 +217,15 @@ class TestDiamonds:
         go(case, "finish-explore-define", at=31)
         case.apply("revisit-diagnosis", at=t(40), by=WHO, reason="New insight")
         assert case.state == "diagnose-diverge"
-        go(case, "converge-diagnosis", "finish-diagnosis", "converge-concept",
-           "finish-explore-define", "converge-delivery", at=41)  # fmt: skip
+        go(
+            case,
+            "converge-diagnosis",
+            "finish-diagnosis",
+            "converge-concept",
+            "finish-explore-define",
+            "converge-delivery",
+            at=41,
+        )
         assert codes(case, "complete") == {"prototype-tested", "experience-shared"}
         case.record("prototype-test", at=t(60), by=WHO, prototype="p", tested_with_users=True)
         case.record("experience-shared", at=t(61), by=WHO, where="Digdir")

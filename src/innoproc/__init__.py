@@ -13,6 +13,7 @@ its legal or programme source.
 
 from innoproc import deadlines, rules
 from innoproc._api import open_case, open_follow_on
+from innoproc._audit import AuditReport, Violation, audit
 from innoproc._engine.assessment import Assessment, Finding, Shortfall
 from innoproc._engine.case import Case
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
@@ -21,6 +22,7 @@ from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
 from innoproc._errors import (
     CaseFormatError,
     ChronologyError,
+    ConcurrencyConflict,
     InnoprocError,
     InvalidDefinition,
     InvalidPayload,
@@ -35,7 +37,7 @@ from innoproc._errors import (
 )
 from innoproc._procedures import procedures
 from innoproc._procedures.pcp import pre_commercial_procurement
-from innoproc._storage import FORMAT_VERSION, dumps, loads
+from innoproc._storage import FORMAT_VERSION, dumps, json_schema, loads
 from innoproc._text import LANGUAGES, Source, Text
 from innoproc._time import OSLO
 from innoproc._version import __version__
@@ -46,9 +48,11 @@ __all__ = [
     "LANGUAGES",
     "OSLO",
     "Assessment",
+    "AuditReport",
     "Case",
     "CaseFormatError",
     "ChronologyError",
+    "ConcurrencyConflict",
     "Context",
     "DateParseError",
     "Event",
@@ -75,9 +79,12 @@ __all__ = [
     "UnknownFact",
     "UnknownLanguage",
     "UnknownProcedure",
+    "Violation",
     "__version__",
+    "audit",
     "deadlines",
     "dumps",
+    "json_schema",
     "loads",
     "open_case",
     "open_follow_on",

@@ -130,6 +130,26 @@ class ChronologyError(InnoprocError, ValueError):
         )
 
 
+class ConcurrencyConflict(InnoprocError):
+    """The case changed since the caller read it (optimistic concurrency); nothing was written.
+
+    ``expected`` is the revision the caller read, ``actual`` the case's revision now. Reload
+    the case, look again, and retry if the step still makes sense.
+    """
+
+    def __init__(self, reference: str, expected: int, actual: int) -> None:
+        super().__init__(reference, expected, actual)
+        self.reference = reference
+        self.expected = expected
+        self.actual = actual
+
+    def __str__(self) -> str:
+        return (
+            f"case {self.reference!r} is at revision {self.actual}, not {self.expected} as "
+            "expected: it was changed by someone else; reload it and try again"
+        )
+
+
 class StepRefused(InnoprocError):
     """Base of the two reasons a step is refused; the case is left exactly as it was."""
 

@@ -18,10 +18,12 @@ procedure, so the stored state must follow from it. Format version 1::
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
+
+import attrs
 
 from innoproc._engine.case import Case
 from innoproc._engine.declare import Procedure
@@ -65,11 +67,27 @@ def _entry_json(case: Case, entry: HistoryEntry) -> dict[str, Any]:
     }
 
 
+def json_schema(version: int = FORMAT_VERSION) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of case documents of format ``version``.
+
+    >>> json_schema()["title"]
+    'innoproc case, format version 1'
+    """
+    from importlib.resources import files
+
+    if version != FORMAT_VERSION:
+        raise ValueError(f"no schema for format version {version!r}")
+    text = files("innoproc").joinpath(f"schemas/case-v{version}.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
 def dumps(case: Case) -> str:
     """The case as JSON text (format version 1); :func:`loads` reads it back.
 
     The output is deterministic: the same case always gives the same text.
     """
+    state, history = case.snapshot()
     document = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
@@ -77,9 +95,9 @@ def dumps(case: Case) -> str:
         "reference": case.reference,
         "authority": case.authority,
         "details": dict(case.details),
-        "state": case.state,
-        "revision": case.revision,
-        "history": [_entry_json(case, e) for e in case.history],
+        "state": state,
+        "revision": len(history),
+        "history": [_entry_json(case, e) for e in history],
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
 
@@ -146,37 +164,97 @@ def _resolve(
     return found
 
 
-def loads(
-    text: str | bytes,
-    *,
-    procedures: Mapping[str, Procedure] | Iterable[Procedure] | None = None,
-    max_size: int = MAX_SIZE,
-) -> Case:
-    """Read a case written by :func:`dumps`.
+#: The deepest nesting of arrays and objects :func:`loads` accepts by default.
+MAX_DEPTH = 32
 
-    ``procedures`` adds your own procedure declarations to the built-in ones. The history is
-    replayed: every step must leave the state it starts from, reach the state the procedure
-    says, and come in time order; the stated state and revision must follow from it. Any
-    problem raises :class:`CaseFormatError` naming the JSON path.
-    """
+#: Upgrades of earlier format versions, each from version ``n`` to ``n + 1``. Version 1 is
+#: the first released format, so there is nothing to upgrade yet; a future version 2 adds
+#: ``1: _v1_to_v2`` here and golden files of version 1 keep being read.
+_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+@attrs.frozen
+class LoadProblem:
+    """Something :func:`loads` accepts only for an audit: a step out of order or a header
+    that does not follow from the history."""
+
+    path: str
+    seq: int | None
+    code: str
+    message: str
+
+
+def _no_constants(name: str) -> Any:
+    raise CaseFormatError(f"{name} is not allowed in a case document")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise CaseFormatError(f"duplicated key {key!r}")
+        result[key] = value
+    return result
+
+
+def _depth(doc: Any, limit: int) -> None:
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > limit:
+                raise CaseFormatError(f"nesting deeper than {limit} levels")
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+
+
+def _parse(text: object, max_size: int, max_depth: int) -> dict[str, Any]:
     if not isinstance(text, (str, bytes, bytearray)):
         raise CaseFormatError(f"expected JSON text, got {type(text).__name__}")
     if len(text) > max_size:
         raise CaseFormatError(f"document is larger than {max_size} characters")
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+    except CaseFormatError:
+        raise
     except (ValueError, RecursionError) as exc:
         raise CaseFormatError(f"not valid JSON: {exc}") from None
+    _depth(doc, max_depth)
     if not isinstance(doc, dict):
         raise CaseFormatError("a case document must be a JSON object")
     if doc.get("format") != FORMAT:
         raise CaseFormatError(f"not an innoproc case (format {doc.get('format')!r})", "$.format")
     version = _get(doc, "version", int, "$")
-    if version != FORMAT_VERSION:
+    if version > FORMAT_VERSION or version < 1:
         raise CaseFormatError(
-            f"unsupported format version {version!r} (this innoproc reads {FORMAT_VERSION})",
+            f"unsupported format version {version!r} (this innoproc reads versions 1 to "
+            f"{FORMAT_VERSION}; a newer innoproc may read it)",
             "$.version",
         )
+    upgraded: dict[str, Any] = doc
+    while version < FORMAT_VERSION:  # pragma: no cover - no earlier version exists yet
+        upgraded = _MIGRATIONS[version](upgraded)
+        version += 1
+    return upgraded
+
+
+def read_document(
+    text: str | bytes,
+    *,
+    procedures: Mapping[str, Procedure] | Iterable[Procedure] | None = None,
+    max_size: int = MAX_SIZE,
+    max_depth: int = MAX_DEPTH,
+    strict: bool = True,
+) -> tuple[Case, tuple[LoadProblem, ...]]:
+    """Parse and replay a document; with ``strict=False`` collect order problems instead."""
+    doc = _parse(text, max_size, max_depth)
+    problems: list[LoadProblem] = []
+
+    def problem(path: str, seq: int | None, code: str, message: str) -> None:
+        if strict:
+            raise CaseFormatError(message, path)
+        problems.append(LoadProblem(path, seq, code, message))
+
     procedure = _resolve(_get(doc, "procedure", str, "$"), procedures)
     details = _get(doc, "details", dict, "$")
     try:
@@ -199,7 +277,9 @@ def loads(
             raise CaseFormatError(f"expected seq {i + 1}, got {seq}", f"{path}.seq")
         at = _instant(raw.get("at"), f"{path}.at")
         if last is not None and at < last:
-            raise CaseFormatError("entry is earlier than the one before it", f"{path}.at")
+            problem(
+                f"{path}.at", seq, "out-of-time-order", "entry is earlier than the one before it"
+            )
         last = at
         by = _get(raw, "by", str, path)
         if not by.strip():
@@ -221,19 +301,29 @@ def loads(
                 raise CaseFormatError(f"unknown event {name!r}", f"{path}.name")
             source = _get(raw, "from", str, path)
             target = _get(raw, "to", str, path)
+            for key, state in (("from", source), ("to", target)):
+                if state not in procedure._states:
+                    raise CaseFormatError(f"unknown state {state!r}", f"{path}.{key}")
             if source != case.state:
-                raise CaseFormatError(
-                    f"step starts from {source!r} but the case is in {case.state!r}",
+                problem(
                     f"{path}.from",
+                    seq,
+                    "step-out-of-order",
+                    f"step starts from {source!r} but the case is in {case.state!r}",
                 )
             if source not in event.source:
-                raise CaseFormatError(
-                    f"event {name!r} is not possible from state {source!r}", f"{path}.name"
+                problem(
+                    f"{path}.name",
+                    seq,
+                    "step-out-of-order",
+                    f"event {name!r} is not possible from state {source!r}",
                 )
-            if target != (event.dest or source):
-                raise CaseFormatError(
-                    f"event {name!r} leads to {event.dest or source!r}, not {target!r}",
+            elif target != (event.dest or source):
+                problem(
                     f"{path}.to",
+                    seq,
+                    "step-out-of-order",
+                    f"event {name!r} leads to {event.dest or source!r}, not {target!r}",
                 )
             payload = _payload(
                 event.field_map, raw.get("payload"), f"{path}.payload", f"event {name!r}"
@@ -242,16 +332,53 @@ def loads(
         else:
             raise CaseFormatError(f"unknown entry kind {kind!r}", f"{path}.kind")
         case._replay(entry)
-    if _get(doc, "state", str, "$") != case.state:
-        raise CaseFormatError(
-            f"stated state {doc['state']!r} does not follow from the history "
-            f"(which ends in {case.state!r})",
+    stated = _get(doc, "state", str, "$")
+    if stated != case.state:
+        problem(
             "$.state",
+            None,
+            "state-mismatch",
+            f"stated state {stated!r} does not follow from the history "
+            f"(which ends in {case.state!r})",
         )
-    if _get(doc, "revision", int, "$") != case.revision:
-        raise CaseFormatError(
-            f"stated revision {doc['revision']!r} does not match the history "
-            f"({case.revision} entries)",
+    revision = _get(doc, "revision", int, "$")
+    if revision != case.revision:
+        problem(
             "$.revision",
+            None,
+            "revision-mismatch",
+            f"stated revision {revision!r} does not match the history ({case.revision} entries)",
         )
+    return case, tuple(problems)
+
+
+def loads(
+    text: str | bytes,
+    *,
+    procedures: Mapping[str, Procedure] | Iterable[Procedure] | None = None,
+    max_size: int = MAX_SIZE,
+    max_depth: int = MAX_DEPTH,
+    for_audit: bool = False,
+) -> Case:
+    """Read a case written by :func:`dumps` (any released format version).
+
+    ``procedures`` adds your own procedure declarations to the built-in ones (and overrides
+    one with the same id). The history is replayed: every step must leave the state it
+    starts from and reach the state the procedure says, entries come in time order, and the
+    stated state and revision must follow from the history. ``max_size`` (characters) and
+    ``max_depth`` (nesting) bound the input. Any problem raises :class:`CaseFormatError`
+    naming the JSON path; nothing in the input is ever executed.
+
+    ``for_audit=True`` loads a document whose steps are out of order or whose header does not
+    follow from its history (an import from another system, or a tampered file) so that
+    :func:`innoproc.audit` can report on it; the case's state is then the fold of its
+    history. Malformed documents are refused all the same.
+    """
+    case, _ = read_document(
+        text,
+        procedures=procedures,
+        max_size=max_size,
+        max_depth=max_depth,
+        strict=not for_audit,
+    )
     return case

@@ -6,6 +6,7 @@ or failing step appends nothing, so the case stays exactly as it was.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -17,6 +18,7 @@ from innoproc._engine.fields import Payload, validate_payload
 from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
 from innoproc._errors import (
     ChronologyError,
+    ConcurrencyConflict,
     InvalidPayload,
     PreconditionFailed,
     TransitionNotAllowed,
@@ -84,6 +86,7 @@ class Case:
         "_details",
         "_facts",
         "_history",
+        "_lock",
         "_procedure",
         "_reference",
         "_state",
@@ -114,6 +117,7 @@ class Case:
         self._history: list[HistoryEntry] = []
         self._facts: dict[str, FactRecord] = {}
         self._state = procedure.initial
+        self._lock = threading.Lock()
 
     # -- identity and derived state -------------------------------------------------------
 
@@ -235,7 +239,8 @@ class Case:
         spec = self._event(event)
         when = datetime.now(OSLO) if at is None else require_aware("at", at)
         clean, missing = validate_payload(spec.field_map, payload, f"event {event!r}")
-        return self._assess(spec, clean, missing, when)
+        with self._lock:
+            return self._assess(spec, clean, missing, when)
 
     def available(self, *, at: datetime | None = None) -> tuple[Assessment, ...]:
         """The events possible from the current state, each with its assessment.
@@ -244,31 +249,57 @@ class Case:
         """
         when = datetime.now(OSLO) if at is None else require_aware("at", at)
         result = []
-        for spec in self._procedure.events_from(self._state):
-            missing = tuple(f.name for f in spec.fields if f.required)
-            result.append(self._assess(spec, MappingProxyType({}), missing, when))
+        with self._lock:
+            for spec in self._procedure.events_from(self._state):
+                missing = tuple(f.name for f in spec.fields if f.required)
+                result.append(self._assess(spec, MappingProxyType({}), missing, when))
         return tuple(result)
 
     # -- changing -----------------------------------------------------------------------
 
-    def _stamp(self, at: datetime, by: object) -> str:
-        require_aware("at", at)
-        actor = _check_actor(by)
+    def _stamp(self, at: datetime, by: object, expected_revision: int | None) -> str:
+        """Check the entry's time, actor and the caller's revision (with the lock held)."""
+        if expected_revision is not None and expected_revision != len(self._history):
+            raise ConcurrencyConflict(self._reference, expected_revision, len(self._history))
         if self._history and at < self._history[-1].at:
             raise ChronologyError(at, self._history[-1].at)
-        return actor
+        return _check_actor(by)
 
-    def apply(self, event: str, *, at: datetime, by: str, **payload: Any) -> StepRecord:
+    def apply(
+        self,
+        event: str,
+        *,
+        at: datetime,
+        by: str,
+        expected_revision: int | None = None,
+        **payload: Any,
+    ) -> StepRecord:
         """Apply ``event`` at the aware instant ``at`` by actor ``by``; return its record.
 
         Raises :class:`TransitionNotAllowed` if the event is not possible from the current
         state, :class:`PreconditionFailed` (with ``.unmet``) if any precondition is unmet,
-        and :class:`InvalidPayload` for missing, unknown or mistyped fields. A refused or
-        failing step leaves the case exactly as it was.
+        and :class:`InvalidPayload` for missing, unknown or mistyped fields. With
+        ``expected_revision``, raises :class:`ConcurrencyConflict` if the case has changed
+        since the caller read it. A refused or failing step leaves the case exactly as it
+        was. Safe to call from several threads.
         """
         spec = self._event(event)
-        actor = self._stamp(at, by)
+        require_aware("at", at)
         clean, missing = validate_payload(spec.field_map, payload, f"event {event!r}")
+        with self._lock:
+            return self._apply(spec, at, by, expected_revision, clean, missing)
+
+    def _apply(
+        self,
+        spec: Event,
+        at: datetime,
+        by: object,
+        expected_revision: int | None,
+        clean: Payload,
+        missing: tuple[str, ...],
+    ) -> StepRecord:
+        event = spec.name
+        actor = self._stamp(at, by, expected_revision)
         assessment = self._assess(spec, clean, missing, at)
         if not assessment.allowed:
             raise TransitionNotAllowed(assessment)
@@ -288,25 +319,41 @@ class Case:
         self._state = token.state
         return entry
 
-    def record(self, fact: str, *, at: datetime, by: str, **payload: Any) -> FactRecord:
+    def record(
+        self,
+        fact: str,
+        *,
+        at: datetime,
+        by: str,
+        expected_revision: int | None = None,
+        **payload: Any,
+    ) -> FactRecord:
         """Record fact ``fact`` (a decision, an outcome, a document) at ``at`` by ``by``.
 
         Every field the fact declares as required must be given; a later record of the same
         fact supersedes the earlier one for preconditions, and both stay in the history.
+        ``expected_revision`` works as in :meth:`apply`.
         """
         spec = self._procedure._facts.get(fact)
         if spec is None:
             raise UnknownFact(fact, self._procedure.id, tuple(self._procedure._facts))
-        actor = self._stamp(at, by)
+        require_aware("at", at)
         clean, missing = validate_payload(spec.field_map, payload, f"fact {fact!r}")
         if missing:
             raise InvalidPayload(
                 f"fact {fact!r} requires field(s): {', '.join(missing)}", missing[0]
             )
-        entry = FactRecord(len(self._history) + 1, at, actor, fact, clean)
-        self._history.append(entry)
-        self._facts[fact] = entry
-        return entry
+        with self._lock:
+            actor = self._stamp(at, by, expected_revision)
+            entry = FactRecord(len(self._history) + 1, at, actor, fact, clean)
+            self._history.append(entry)
+            self._facts[fact] = entry
+            return entry
+
+    def snapshot(self) -> tuple[str, tuple[HistoryEntry, ...]]:
+        """The state and the history read together, consistent even while others write."""
+        with self._lock:
+            return self._state, tuple(self._history)
 
     # -- replay (used by loading) -------------------------------------------------------
 

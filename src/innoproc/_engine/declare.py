@@ -128,6 +128,9 @@ class FactType:
         object.__setattr__(self, "field_map", {f.name: f for f in self.fields})
 
 
+_RESERVED = frozenset({"at", "by", "expected_revision", "event", "fact", "self"})
+
+
 def _check_fields(owner: str, fields: Iterable[Field]) -> None:
     seen: set[str] = set()
     for field in fields:
@@ -136,6 +139,11 @@ def _check_fields(owner: str, fields: Iterable[Field]) -> None:
         if not field.name.isidentifier():
             raise InvalidDefinition(
                 f"{owner}: field name {field.name!r} must be a Python identifier", field.name
+            )
+        if field.name in _RESERVED:
+            raise InvalidDefinition(
+                f"{owner}: field name {field.name!r} is reserved by Case.apply/record",
+                field.name,
             )
         if field.name in seen:
             raise InvalidDefinition(f"{owner}: field {field.name!r} declared twice", field.name)

@@ -196,18 +196,22 @@ def _ipr_sharing(ctx: Context) -> Shortfall | None:
     problems: list[tuple[str, str]] = []
     if call.get("ipr_stays_with_suppliers") is not True:
         problems.append(
-            ("suppliers do not keep the IPR in their results",
-             "leverandørene beholder ikke rettighetene til sine resultater")
-        )  # fmt: skip
+            (
+                "suppliers do not keep the IPR in their results",
+                "leverandørene beholder ikke rettighetene til sine resultater",
+            )
+        )
     if call.get("procurer_free_use_rights") is not True:
         problems.append(
             ("the procurer has no free use rights", "oppdragsgiver har ikke fri bruksrett")
         )
     if call.get("terms_published_in_advance") is not True:
         problems.append(
-            ("the terms are not published with the call",
-             "vilkårene er ikke kunngjort sammen med konkurransen")
-        )  # fmt: skip
+            (
+                "the terms are not published with the call",
+                "vilkårene er ikke kunngjort sammen med konkurransen",
+            )
+        )
     return _listing(problems)
 
 
@@ -249,7 +253,7 @@ _AID_CONDITIONS: tuple[tuple[str, str, str], ...] = (
         "the services are not priced at market price",
         "tjenestene er ikke priset til markedspris",
     ),
-)  # fmt: skip
+)
 
 
 def _no_state_aid(ctx: Context) -> Shortfall | None:

@@ -42,7 +42,7 @@ _PROCUREMENT = Source(
     "#StimuLab call for projects, Difi 2018 (seed 000)", "'Innovativ anskaffelsesprosess'"
 )
 _METHOD = Source("#StimuLab call for projects, Difi 2018 (seed 000)", "'Innovativ arbeidsform'")
-_DIGDIR = Source("Digdir, 'StimuLabs metode: den triple diamanten'", "")  # fmt: skip
+_DIGDIR = Source("Digdir, 'StimuLabs metode: den triple diamanten'", "")
 
 # -- facts ---------------------------------------------------------------------------------
 
@@ -68,14 +68,20 @@ PREQUALIFICATION = FactType(
 #: The six marks of an innovative working method (seed 000, "Innovativ arbeidsform").
 COMMITMENTS: tuple[tuple[str, str, str], ...] = (
     ("open_exploratory", "an open and exploratory form", "en åpen og utforskende form"),
-    ("insight_first", "needs and insight first, a shared problem understanding",
-     "behov og innsikt først, en omforent problemforståelse"),
-    ("involve_users", "collaboration with users and affected parties",
-     "samarbeid med brukere og berørte parter"),
+    (
+        "insight_first",
+        "needs and insight first, a shared problem understanding",
+        "behov og innsikt først, en omforent problemforståelse",
+    ),
+    (
+        "involve_users",
+        "collaboration with users and affected parties",
+        "samarbeid med brukere og berørte parter",
+    ),
     ("holistic", "a holistic and systematic approach", "en helhetlig og systematisk tilnærming"),
     ("early_prototyping", "early prototyping and testing", "tidlig prototyping og testing"),
     ("visualisation", "visualisation as a method", "visualisering som metode"),
-)  # fmt: skip
+)
 
 WORKING_METHOD = FactType(
     "working-method-commitment",
