@@ -34,9 +34,22 @@ from innoproc._errors import (
     UnknownFact,
     UnknownLanguage,
     UnknownProcedure,
+    UnknownScheme,
 )
+from innoproc._portfolio import Due, Portfolio, open_application, open_project_case, scheme_of
 from innoproc._procedures import procedures
 from innoproc._procedures.pcp import pre_commercial_procurement
+from innoproc._schemes import schemes
+from innoproc._schemes.internal_fund import municipal_innovation_fund
+from innoproc._schemes.model import (
+    APPLICANT_KINDS,
+    Criterion,
+    Deliverable,
+    Eligibility,
+    FollowUp,
+    Round,
+    Scheme,
+)
 from innoproc._storage import FORMAT_VERSION, dumps, json_schema, loads
 from innoproc._text import LANGUAGES, Source, Text
 from innoproc._time import OSLO
@@ -44,6 +57,7 @@ from innoproc._version import __version__
 from innoproc.deadlines import DateParseError
 
 __all__ = [
+    "APPLICANT_KINDS",
     "FORMAT_VERSION",
     "LANGUAGES",
     "OSLO",
@@ -54,20 +68,28 @@ __all__ = [
     "ChronologyError",
     "ConcurrencyConflict",
     "Context",
+    "Criterion",
     "DateParseError",
+    "Deliverable",
+    "Due",
+    "Eligibility",
     "Event",
     "FactRecord",
     "FactType",
     "Field",
     "Finding",
+    "FollowUp",
     "HistoryEntry",
     "InnoprocError",
     "InvalidDefinition",
     "InvalidPayload",
     "NaiveDatetimeError",
+    "Portfolio",
     "Precondition",
     "PreconditionFailed",
     "Procedure",
+    "Round",
+    "Scheme",
     "Shortfall",
     "Source",
     "State",
@@ -79,6 +101,7 @@ __all__ = [
     "UnknownFact",
     "UnknownLanguage",
     "UnknownProcedure",
+    "UnknownScheme",
     "Violation",
     "__version__",
     "audit",
@@ -86,9 +109,14 @@ __all__ = [
     "dumps",
     "json_schema",
     "loads",
+    "municipal_innovation_fund",
+    "open_application",
     "open_case",
     "open_follow_on",
+    "open_project_case",
     "pre_commercial_procurement",
     "procedures",
     "rules",
+    "scheme_of",
+    "schemes",
 ]

@@ -44,6 +44,18 @@ class UnknownProcedure(InnoprocError, LookupError):
         return f"unknown procedure {self.procedure_id!r}; known: {', '.join(self.known) or 'none'}"
 
 
+class UnknownScheme(InnoprocError, LookupError):
+    """No funding scheme with this id is known, or a case is not an application."""
+
+    def __init__(self, scheme_id: str, known: tuple[str, ...]) -> None:
+        super().__init__(scheme_id, known)
+        self.scheme_id = scheme_id
+        self.known = known
+
+    def __str__(self) -> str:
+        return f"unknown scheme {self.scheme_id}; known: {', '.join(self.known) or 'none'}"
+
+
 class UnknownEvent(InnoprocError, LookupError):
     """The procedure declares no event with this name."""
 

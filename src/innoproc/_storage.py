@@ -31,6 +31,7 @@ from innoproc._engine.fields import EMPTY, Field, Payload
 from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
 from innoproc._errors import CaseFormatError, InnoprocError
 from innoproc._procedures import procedures as _builtin_procedures
+from innoproc._schemes import schemes as _builtin_schemes
 
 FORMAT = "innoproc-case"
 #: The format version :func:`dumps` writes.
@@ -152,6 +153,7 @@ def _resolve(
     procedure_id: str, extra: Mapping[str, Procedure] | Iterable[Procedure] | None
 ) -> Procedure:
     known: dict[str, Procedure] = dict(_builtin_procedures())
+    known.update({s.application.id: s.application for s in _builtin_schemes().values()})
     if extra is not None:
         items = extra.values() if isinstance(extra, Mapping) else extra
         known.update({p.id: p for p in items})

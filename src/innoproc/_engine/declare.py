@@ -273,6 +273,7 @@ class Procedure:
         "_states",
         "description",
         "id",
+        "origin",
         "source",
         "title",
     )
@@ -287,8 +288,12 @@ class Procedure:
         events: Sequence[Event],
         facts: Sequence[FactType] = (),
         description: str = "",
+        origin: object = None,
     ) -> None:
         _check_name("procedure id", id)
+        #: The object that declared this procedure, if any (a funding scheme declares the
+        #: procedure its applications follow).
+        self.origin = origin
         self.id = id
         self.title = title
         self.source = source

@@ -1,0 +1,116 @@
+"""A municipality's internal innovation fund (seed 004).
+
+Seed 004: as part of the municipality's research and innovation fund, NOK 2 million were
+set aside in 2017 for internal innovation projects; about 30 applications came in each
+round, 10 were funded in 2017 and 9 in 2018. Projects are followed up by the municipality's
+development unit: a kickoff with presentations and expectations, a status check after about
+three months, and a closing gathering; each project delivers a project description and a
+written final report. Projects may finish, continue, or be dropped ("it is allowed to try
+and fail").
+
+The seed gives no deadlines and no project length: the rounds have no deadline, and the
+project length (12 months) and the kickoff one month after funding are innoproc's
+defaults (unverified); declare your own fund with :func:`municipal_innovation_fund`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from innoproc._schemes.model import Criterion, Deliverable, Eligibility, FollowUp, Round, Scheme
+from innoproc._text import Source, Text
+
+_SEED = Source("Municipal blog: 'Interne innovasjonsmidler' (seed 004)", "")
+
+
+def _s(provision: str, verified: bool = True) -> Source:
+    return Source(_SEED.instrument, provision, verified=verified)
+
+
+_TITLE = Text(en="Municipal internal innovation fund", nb="Interne innovasjonsmidler")
+_ONE_YEAR = relativedelta(months=12)
+
+
+def municipal_innovation_fund(
+    id: str = "municipal-innovation-fund",
+    *,
+    title: Text = _TITLE,
+    owner: str = "Kommunens forsknings- og innovasjonsfond",
+    budget: Decimal = Decimal("2000000"),
+    rounds: Sequence[Round] = (Round("2017", None), Round("2018", None)),
+    project_length: relativedelta = _ONE_YEAR,
+    criteria: Sequence[Criterion] = (),
+) -> Scheme:
+    """An internal innovation fund shaped like seed 004's; every figure can be changed."""
+    return Scheme(
+        id,
+        title=title,
+        owners=(owner,),
+        source=_SEED,
+        budget=budget,
+        eligibility=Eligibility(kinds=("municipal-unit",), source=_s("'støtte tjenestene'")),
+        rounds=rounds,
+        criteria=criteria
+        or (
+            # Seed 004: "prosjekter for utvikling av tjenesten ... hovedsakelig støttes".
+            Criterion(
+                "service-development",
+                Text(en="develops the service", nb="utvikler tjenesten"),
+                _s("'Det er den siste gruppen som hovedsakelig støttes'"),
+            ),
+        ),
+        follow_ups=(
+            FollowUp(
+                "kickoff",
+                Text(en="kickoff: presentations and expectations", nb="oppstartsøkt"),
+                "funding",
+                relativedelta(months=1),
+                _s("'oppstartsøkt'", verified=False),
+            ),
+            FollowUp(
+                "status-check",
+                Text(en="status check", nb="statussjekk"),
+                "kickoff",
+                relativedelta(months=3),
+                _s("'statussjekk etter ca. tre måneder'"),
+            ),
+            FollowUp(
+                "closing",
+                Text(en="closing gathering", nb="avsluttende samling"),
+                "end",
+                relativedelta(),
+                _s("'avrunder med en samling'"),
+            ),
+        ),
+        deliverables=(
+            Deliverable(
+                "project-description",
+                Text(en="project description", nb="prosjektbeskrivelse"),
+                "kickoff",
+                _s("'leverer en prosjektbeskrivelse'", verified=False),
+            ),
+            Deliverable(
+                "final-report",
+                Text(en="written final report", nb="skriftlig sluttrapport"),
+                "end",
+                _s("'en skriftlig sluttrapport'"),
+            ),
+        ),
+        # Seed 004: "Noen prosjekter er ferdige, andre er fortsatt under arbeid, mens noen
+        # aldri blir noe av. Det er lov å prøve og feile."
+        outcomes=("finished", "continued", "dropped"),
+        project_length=project_length,
+        leads_to=None,
+        figures={
+            "applications_per_round": 30,
+            "funded": {"2017": 10, "2018": 9},
+            "budget_nok_2017": 2_000_000,
+        },
+        description="Small grants to the municipality's own services to try new solutions.",
+    )
+
+
+MUNICIPAL_INNOVATION_FUND = municipal_innovation_fund()

@@ -1,0 +1,576 @@
+"""Funding schemes and calls, declared as data; applications are cases of a derived procedure.
+
+A :class:`Scheme` says who owns the money, how much there is, who may apply, by when (per
+round), on which criteria (must-criteria that disqualify, weighed criteria that score), how
+funded projects are followed up and what they must deliver. From it innoproc derives the
+*application procedure* (submitted, eligible or refused, assessed, funded / deferred /
+rejected, following up, closed), run by the same engine with the same preconditions and
+explanations as the procurement procedures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+import attrs
+from dateutil.relativedelta import relativedelta
+
+from innoproc._engine.assessment import Shortfall
+from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
+from innoproc._engine.fields import Field
+from innoproc._errors import InvalidDefinition
+from innoproc._text import Source, Text
+from innoproc._time import require_aware
+from innoproc.deadlines import describe, lateness
+from innoproc.rules import not_recorded
+
+#: The kinds of applicant a scheme can admit.
+APPLICANT_KINDS: tuple[str, ...] = (
+    "state-agency",
+    "municipality",
+    "county-municipality",
+    "public-body",
+    "municipal-unit",
+    "research-organisation",
+    "company",
+    "private-person",
+)
+
+Anchor = Literal["funding", "kickoff", "end"]
+
+
+@attrs.frozen
+class Criterion:
+    """An assessment criterion. A ``must`` criterion disqualifies when not met; the others
+    are scored 0-5 and weighed by ``weight``."""
+
+    code: str
+    title: Text
+    source: Source
+    must: bool = False
+    weight: int = 1
+
+    @property
+    def field(self) -> str:
+        """The field of the assessment fact that holds this criterion's verdict or score."""
+        return self.code.replace("-", "_")
+
+
+@attrs.frozen
+class Round:
+    """A round of a call, with its deadline (an aware instant; ``None`` where the source
+    gives none) and, where known, its own budget."""
+
+    name: str
+    deadline: datetime | None
+    budget: Decimal | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.deadline is not None:
+            require_aware("deadline", self.deadline)
+
+
+@attrs.frozen
+class FollowUp:
+    """A follow-up meeting ``after`` the ``anchor`` (funding, the kickoff, or the project end)."""
+
+    code: str
+    title: Text
+    anchor: Anchor
+    after: relativedelta = attrs.field(factory=relativedelta)
+    source: Source | None = None
+
+
+@attrs.frozen
+class Deliverable:
+    """Something a funded project must deliver, due at a follow-up or the project end."""
+
+    code: str
+    title: Text
+    due: Anchor | str
+    source: Source | None = None
+
+
+@attrs.frozen
+class Eligibility:
+    """Who may apply: admitted applicant kinds and conditions every applicant must meet.
+
+    ``publicly_funded``, ``public_tasks`` and ``procurement_rules`` require the applicant to
+    be a publicly funded body, carry out public tasks, and be covered by the procurement
+    rules (Innovation Norway's 2020 call, seed 003).
+    """
+
+    kinds: tuple[str, ...]
+    source: Source
+    publicly_funded: bool = False
+    public_tasks: bool = False
+    procurement_rules: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        unknown = [k for k in self.kinds if k not in APPLICANT_KINDS]
+        if unknown:
+            raise InvalidDefinition(
+                f"unknown applicant kind(s) {unknown}; known: {', '.join(APPLICANT_KINDS)}",
+                unknown[0],
+            )
+
+
+def _app_id(scheme_id: str) -> str:
+    return f"{scheme_id}-application"
+
+
+class Scheme:
+    """A funding scheme or call, and the procedure its applications follow.
+
+    ``leads_to`` names the procedure a funded project continues in (a #StimuLab grant leads
+    to a triple-diamond case, an Innovation Norway grant to an innovation partnership).
+    ``outcomes`` are the ways a funded project may close. ``figures`` keeps reference
+    figures from the source (applications per round, projects funded) for analysts.
+    """
+
+    def __init__(
+        self,
+        id: str,
+        *,
+        title: Text,
+        owners: Sequence[str],
+        source: Source,
+        budget: Decimal | None,
+        eligibility: Eligibility,
+        rounds: Sequence[Round],
+        criteria: Sequence[Criterion] = (),
+        follow_ups: Sequence[FollowUp] = (),
+        deliverables: Sequence[Deliverable] = (),
+        outcomes: Sequence[str] = ("finished",),
+        project_length: relativedelta | None = None,
+        leads_to: str | None = None,
+        figures: dict[str, object] | None = None,
+        description: str = "",
+    ) -> None:
+        self.id = id
+        self.title = title
+        self.owners = tuple(owners)
+        self.source = source
+        self.budget = budget
+        self.eligibility = eligibility
+        self.rounds = tuple(rounds)
+        self.criteria = tuple(criteria)
+        self.follow_ups = tuple(follow_ups)
+        self.deliverables = tuple(deliverables)
+        self.outcomes = tuple(outcomes)
+        self.project_length = project_length
+        self.leads_to = leads_to
+        self.figures = dict(figures or {})
+        self.description = description
+        if not self.rounds:
+            raise InvalidDefinition(f"scheme {id!r} has no round", id)
+        names = [r.name for r in self.rounds]
+        if len(set(names)) != len(names):
+            raise InvalidDefinition(f"scheme {id!r}: two rounds have one name", id)
+        codes = {f.code for f in self.follow_ups}
+        for d in self.deliverables:
+            if d.due not in ("funding", "kickoff", "end") and d.due not in codes:
+                raise InvalidDefinition(
+                    f"scheme {id!r}: deliverable {d.code!r} is due at unknown {d.due!r}", d.code
+                )
+        self.application = _application_procedure(self)
+
+    def round(self, name: str | None = None) -> Round:
+        """The round called ``name`` (the first round when ``None``)."""
+        if name is None:
+            return self.rounds[0]
+        for r in self.rounds:
+            if r.name == name:
+                return r
+        raise InvalidDefinition(
+            f"scheme {self.id!r} has no round {name!r}; rounds: "
+            f"{', '.join(r.name for r in self.rounds)}",
+            name,
+        )
+
+    def score(self, assessment: dict[str, object]) -> int:
+        """The weighed score of an assessment (the sum of weight x score, 0-5 each)."""
+        total = 0
+        for c in self.criteria:
+            value = assessment.get(c.field)
+            if not c.must and isinstance(value, int) and not isinstance(value, bool):
+                total += c.weight * value
+        return total
+
+    def __repr__(self) -> str:
+        return f"<scheme {self.id}: {len(self.rounds)} round(s), {len(self.criteria)} criteria>"
+
+
+# -- the application procedure -----------------------------------------------------------------
+
+APPLICATION = FactType(
+    "application",
+    Text(en="The application and its applicant", nb="Søknaden og søkeren"),
+    fields=(
+        Field("round", "text", doc="The round applied to."),
+        Field("applicant", "text", doc="The applicant's name."),
+        Field("kind", "text", doc="The kind of applicant (innoproc.APPLICANT_KINDS)."),
+        Field("publicly_funded", "boolean", required=False),
+        Field("public_tasks", "boolean", required=False),
+        Field("procurement_rules", "boolean", required=False, doc="Covered by them."),
+        Field("amount_sought", "amount", required=False),
+        Field("title", "text", required=False),
+    ),
+)
+FOLLOW_UP_HELD = FactType(
+    "follow-up-held",
+    Text(en="A follow-up meeting held", nb="Et oppfølgingsmøte er holdt"),
+    fields=(Field("code", "text"), Field("notes", "text", required=False)),
+)
+DELIVERED = FactType(
+    "deliverable-submitted",
+    Text(en="A deliverable submitted", nb="En leveranse er levert"),
+    fields=(Field("code", "text"), Field("reference", "text", required=False)),
+)
+PROCEDURE_CASE = FactType(
+    "procedure-case",
+    Text(en="The procedure case of the funded project", nb="Prosedyresaken for prosjektet"),
+    fields=(Field("procedure", "text"), Field("reference", "text")),
+)
+
+
+def _deadline(scheme: Scheme) -> Precondition:
+    def test(ctx: Context) -> Shortfall | None:
+        app = ctx.fact(APPLICATION.name)
+        if app is None:
+            return not_recorded(APPLICATION)
+        name = app.get("round")
+        try:
+            deadline = scheme.round(str(name)).deadline
+        except InvalidDefinition:
+            return Shortfall(
+                f"The call has no round {name!r}.", f"Utlysningen har ingen runde {name!r}."
+            )
+        if deadline is None:
+            return None  # the source gives no deadline for this round
+        late = lateness(ctx.at, deadline)
+        if late is None:
+            return None
+        return Shortfall(
+            f"Submitted {describe(ctx.at)}, after the deadline {describe(deadline)} (Europe/Oslo).",
+            f"Sendt inn {describe(ctx.at)}, etter fristen {describe(deadline)} (norsk tid).",
+            submitted=ctx.at,
+            deadline=deadline,
+            late_by=late,
+        )
+
+    return Precondition(
+        code="submitted-in-time",
+        rule=Text(
+            en="The application must reach the call by its deadline.",
+            nb="Søknaden må komme inn innen fristen i utlysningen.",
+        ),
+        source=scheme.source,
+        test=test,
+        reads=(APPLICATION,),
+    )
+
+
+def _eligible(scheme: Scheme) -> Precondition:
+    rule = scheme.eligibility
+
+    def test(ctx: Context) -> Shortfall | None:
+        app = ctx.fact(APPLICATION.name)
+        if app is None:
+            return not_recorded(APPLICATION)
+        problems: list[tuple[str, str]] = []
+        kind = app.get("kind")
+        if kind not in rule.kinds:
+            problems.append(
+                (
+                    f"applicants of kind {kind!r} may not apply "
+                    f"(admitted: {', '.join(rule.kinds)})",
+                    f"søkere av typen {kind!r} kan ikke søke (tillatt: {', '.join(rule.kinds)})",
+                )
+            )
+        checks = (
+            (
+                rule.publicly_funded,
+                "publicly_funded",
+                "not publicly funded",
+                "ikke offentlig finansiert",
+            ),
+            (
+                rule.public_tasks,
+                "public_tasks",
+                "does not carry out public tasks",
+                "forvalter ikke offentlige oppgaver",
+            ),
+            (
+                rule.procurement_rules,
+                "procurement_rules",
+                "not covered by the procurement rules",
+                "omfattes ikke av anskaffelsesregelverket",
+            ),
+        )
+        for needed, field, en, nb in checks:
+            if needed and app.get(field) is not True:
+                problems.append((en, nb))
+        if problems:
+            return Shortfall(
+                "Found: " + "; ".join(en for en, _ in problems) + ".",
+                "Funnet: " + "; ".join(nb for _, nb in problems) + ".",
+                problems=tuple(en for en, _ in problems),
+            )
+        return None
+
+    return Precondition(
+        code="eligible-applicant",
+        rule=Text(
+            en=f"Only {', '.join(rule.kinds)} may apply to {scheme.title.en}.",
+            nb=f"Bare {', '.join(rule.kinds)} kan søke {scheme.title.nb}.",
+        ),
+        source=rule.source,
+        test=test,
+        reads=(APPLICATION,),
+    )
+
+
+def _assessment_fact(scheme: Scheme) -> FactType:
+    fields = [
+        Field(c.field, "boolean" if c.must else "integer", doc=c.title.en) for c in scheme.criteria
+    ]
+    return FactType(
+        "criteria-assessment",
+        Text(en="Assessment against the criteria", nb="Vurdering mot kriteriene"),
+        fields=(*fields, Field("notes", "text", required=False)),
+    )
+
+
+def _must(criterion: Criterion, fact: FactType) -> Precondition:
+    def test(ctx: Context) -> Shortfall | None:
+        record = ctx.fact(fact.name)
+        if record is None:
+            return not_recorded(fact)
+        if record.get(criterion.field) is not True:
+            return Shortfall(
+                "The assessment found it not met.", "Vurderingen fant det ikke oppfylt."
+            )
+        return None
+
+    return Precondition(
+        code=criterion.code,
+        rule=Text(
+            en=f"Must be met: {criterion.title.en}.", nb=f"Må være oppfylt: {criterion.title.nb}."
+        ),
+        source=criterion.source,
+        test=test,
+        reads=(fact,),
+    )
+
+
+def _scored(scheme: Scheme, fact: FactType) -> Precondition:
+    weighed = [c for c in scheme.criteria if not c.must]
+
+    def test(ctx: Context) -> Shortfall | None:
+        record = ctx.fact(fact.name)
+        if record is None:
+            return not_recorded(fact)
+        bad = []
+        for c in weighed:
+            score = record.get(c.field)
+            if not isinstance(score, int) or not 0 <= score <= 5:
+                bad.append(c.code)
+        if bad:
+            return Shortfall(
+                f"Scores must be 0-5: {', '.join(bad)}.", f"Poeng må være 0-5: {', '.join(bad)}."
+            )
+        return None
+
+    return Precondition(
+        code="criteria-scored",
+        rule=Text(
+            en="Every weighed criterion must be scored from 0 to 5.",
+            nb="Hvert vektet kriterium må gis 0 til 5 poeng.",
+        ),
+        source=scheme.source,
+        test=test,
+        reads=(fact,),
+    )
+
+
+def _positive_amount(ctx: Context) -> Shortfall | None:
+    amount = ctx.payload["amount"]
+    if amount <= 0:
+        return Shortfall(f"The amount is {amount}.", f"Beløpet er {amount}.")
+    return None
+
+
+GRANT_AMOUNT = Precondition(
+    code="grant-amount",
+    rule=Text(en="A grant must be a positive amount.", nb="Et tilskudd må være et positivt beløp."),
+    source=Source("innoproc", "funding schemes"),
+    test=_positive_amount,
+    uses=("amount",),
+)
+
+
+def _closing(scheme: Scheme) -> tuple[Precondition, ...]:
+    def delivered(ctx: Context) -> Shortfall | None:
+        have = {r.get("code") for r in ctx.facts(DELIVERED.name)}
+        missing = [d for d in scheme.deliverables if d.code not in have]
+        if missing:
+            return Shortfall(
+                "Missing: " + ", ".join(d.title.en for d in missing) + ".",
+                "Mangler: " + ", ".join(d.title.nb for d in missing) + ".",
+                missing=tuple(d.code for d in missing),
+            )
+        return None
+
+    def held(ctx: Context) -> Shortfall | None:
+        have = {r.get("code") for r in ctx.facts(FOLLOW_UP_HELD.name)}
+        missing = [f for f in scheme.follow_ups if f.code not in have]
+        if missing:
+            return Shortfall(
+                "Not held: " + ", ".join(f.title.en for f in missing) + ".",
+                "Ikke holdt: " + ", ".join(f.title.nb for f in missing) + ".",
+                missing=tuple(f.code for f in missing),
+            )
+        return None
+
+    def outcome(ctx: Context) -> Shortfall | None:
+        value = ctx.payload["outcome"]
+        if value not in scheme.outcomes:
+            return Shortfall(
+                f"{value!r} is not one of: {', '.join(scheme.outcomes)}.",
+                f"{value!r} er ikke en av: {', '.join(scheme.outcomes)}.",
+            )
+        return None
+
+    return (
+        Precondition(
+            code="deliverables-submitted",
+            rule=Text(
+                en="Every required deliverable must be submitted before closing.",
+                nb="Alle påkrevde leveranser må være levert før avslutning.",
+            ),
+            source=scheme.source,
+            test=delivered,
+            reads=(DELIVERED,),
+        ),
+        Precondition(
+            code="follow-ups-held",
+            rule=Text(
+                en="Every follow-up meeting of the plan must be held before closing.",
+                nb="Alle oppfølgingsmøter i planen må være holdt før avslutning.",
+            ),
+            source=scheme.source,
+            test=held,
+            reads=(FOLLOW_UP_HELD,),
+        ),
+        Precondition(
+            code="outcome-allowed",
+            rule=Text(
+                en=f"The outcome must be one of: {', '.join(scheme.outcomes)}.",
+                nb=f"Utfallet må være en av: {', '.join(scheme.outcomes)}.",
+            ),
+            source=scheme.source,
+            test=outcome,
+            uses=("outcome",),
+        ),
+    )
+
+
+def _application_procedure(scheme: Scheme) -> Procedure:
+    fact = _assessment_fact(scheme)
+    musts = tuple(_must(c, fact) for c in scheme.criteria if c.must)
+    t = Text
+    return Procedure(
+        _app_id(scheme.id),
+        title=t(en=f"Application to {scheme.title.en}", nb=f"Søknad til {scheme.title.nb}"),
+        source=scheme.source,
+        states=(
+            State("draft", t(en="Draft", nb="Utkast"), initial=True),
+            State("submitted", t(en="Submitted", nb="Sendt inn")),
+            State("eligible", t(en="Eligible", nb="Kvalifisert")),
+            State("assessed", t(en="Assessed", nb="Vurdert")),
+            State("deferred", t(en="Deferred", nb="Utsatt")),
+            State("following-up", t(en="Funded, following up", nb="Innvilget, i oppfølging")),
+            State(
+                "refused",
+                t(en="Refused (not eligible)", nb="Avvist (ikke kvalifisert)"),
+                final=True,
+            ),
+            State("rejected", t(en="Rejected", nb="Avslått"), final=True),
+            State("closed", t(en="Closed", nb="Avsluttet"), final=True),
+            State("withdrawn", t(en="Withdrawn", nb="Trukket"), final=True),
+        ),
+        events=(
+            Event(
+                "submit",
+                t(en="Submit", nb="Send inn"),
+                source="draft",
+                dest="submitted",
+                requires=(_deadline(scheme),),
+            ),
+            Event(
+                "confirm-eligibility",
+                t(en="Confirm eligibility", nb="Bekreft kvalifisering"),
+                source="submitted",
+                dest="eligible",
+                requires=(_eligible(scheme),),
+            ),
+            Event(
+                "refuse",
+                t(en="Refuse as not eligible", nb="Avvis"),
+                source="submitted",
+                dest="refused",
+                fields=(Field("reason", "text"),),
+            ),
+            Event(
+                "assess",
+                t(en="Assess", nb="Vurder"),
+                source="eligible",
+                dest="assessed",
+                requires=(*musts, _scored(scheme, fact)),
+            ),
+            Event(
+                "fund",
+                t(en="Fund", nb="Innvilg"),
+                source=("assessed", "deferred"),
+                dest="following-up",
+                requires=(GRANT_AMOUNT,),
+                fields=(Field("amount", "amount"), Field("project_end", "date", required=False)),
+            ),
+            Event(
+                "defer",
+                t(en="Defer to a later round", nb="Utsett til senere runde"),
+                source="assessed",
+                dest="deferred",
+                fields=(Field("reason", "text", required=False),),
+            ),
+            Event(
+                "reject",
+                t(en="Reject", nb="Avslå"),
+                source=("eligible", "assessed", "deferred"),
+                dest="rejected",
+                fields=(Field("reason", "text"),),
+            ),
+            Event(
+                "close",
+                t(en="Close", nb="Avslutt"),
+                source="following-up",
+                dest="closed",
+                requires=_closing(scheme),
+                fields=(Field("outcome", "text"),),
+            ),
+            Event(
+                "withdraw",
+                t(en="Withdraw", nb="Trekk"),
+                source=("draft", "submitted", "eligible", "assessed", "deferred"),
+                dest="withdrawn",
+                fields=(Field("reason", "text", required=False),),
+            ),
+        ),
+        facts=(APPLICATION, fact, FOLLOW_UP_HELD, DELIVERED, PROCEDURE_CASE),
+        description=f"Applications to {scheme.title.en}: {scheme.description}",
+        origin=scheme,
+    )
