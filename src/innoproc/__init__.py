@@ -11,7 +11,7 @@ its legal or programme source.
 ['start-market-dialogue', 'cancel']
 """
 
-from innoproc import deadlines, rules
+from innoproc import deadlines, rules, scenarios
 from innoproc._api import open_case, open_follow_on
 from innoproc._audit import AuditReport, Violation, audit
 from innoproc._engine.assessment import Assessment, Finding, Shortfall
@@ -50,6 +50,7 @@ from innoproc._schemes.model import (
     Round,
     Scheme,
 )
+from innoproc._simulate import RunResult, Scenario, Sim, SimulationResult, simulate
 from innoproc._storage import FORMAT_VERSION, dumps, json_schema, loads
 from innoproc._text import LANGUAGES, Source, Text
 from innoproc._time import OSLO
@@ -89,8 +90,12 @@ __all__ = [
     "PreconditionFailed",
     "Procedure",
     "Round",
+    "RunResult",
+    "Scenario",
     "Scheme",
     "Shortfall",
+    "Sim",
+    "SimulationResult",
     "Source",
     "State",
     "StepRecord",
@@ -117,6 +122,8 @@ __all__ = [
     "pre_commercial_procurement",
     "procedures",
     "rules",
+    "scenarios",
     "scheme_of",
     "schemes",
+    "simulate",
 ]

@@ -119,6 +119,19 @@ def _get(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: 
     return value
 
 
+def _entry_keys(raw: Mapping[str, Any], keys: frozenset[str], path: str) -> None:
+    kind = raw.get("kind")
+    if kind not in ("step", "fact"):
+        if "kind" not in raw:
+            raise CaseFormatError("missing key 'kind'", path)
+        raise CaseFormatError(f"unknown entry kind {kind!r}", f"{path}.kind")
+    missing = keys - raw.keys()
+    if missing:
+        raise CaseFormatError(f"missing key {sorted(missing)[0]!r}", path)
+    extra = raw.keys() - keys
+    raise CaseFormatError(f"unknown key {sorted(extra)[0]!r}", path)
+
+
 def _instant(raw: object, path: str) -> datetime:
     if not isinstance(raw, str):
         raise CaseFormatError("a timestamp must be an ISO 8601 string", path)
@@ -134,19 +147,58 @@ def _instant(raw: object, path: str) -> datetime:
 def _payload(fields: Mapping[str, Field], raw: object, path: str, owner: str) -> Payload:
     if not isinstance(raw, dict):
         raise CaseFormatError("payload must be an object", path)
+    if not raw:
+        if any(spec.required for spec in fields.values()):
+            missing = next(name for name, spec in fields.items() if spec.required)
+            raise CaseFormatError(f"{owner} requires field {missing!r}", path)
+        return EMPTY
     clean: dict[str, Any] = {}
     for key, value in raw.items():
         spec = fields.get(key)
         if spec is None:
             raise CaseFormatError(f"{owner} has no field {key!r}", f"{path}.{key}")
+        plain = _PLAIN.get(spec.kind)
+        if plain is not None and type(value) is plain:
+            clean[key] = value  # text, integer, boolean: already the right Python value
+            continue
         try:
             clean[key] = spec.decode(value)
         except (InnoprocError, ValueError, TypeError) as exc:
             raise CaseFormatError(f"bad value for field {key!r}: {exc}", f"{path}.{key}") from None
-    for name, spec in fields.items():
-        if spec.required and name not in clean:
-            raise CaseFormatError(f"{owner} requires field {name!r}", path)
-    return MappingProxyType(clean) if clean else EMPTY
+    if len(clean) < len(fields):
+        for name, spec in fields.items():
+            if spec.required and name not in clean:
+                raise CaseFormatError(f"{owner} requires field {name!r}", path)
+    return MappingProxyType(clean)
+
+
+_PLAIN: dict[str, type] = {"text": str, "integer": int, "boolean": bool}
+_STEP_KEYS = frozenset({"seq", "kind", "name", "from", "to", "at", "by", "payload"})
+_FACT_KEYS = frozenset({"seq", "kind", "name", "at", "by", "payload"})
+_HEADER_KEYS = frozenset(
+    {
+        "format",
+        "version",
+        "procedure",
+        "reference",
+        "authority",
+        "details",
+        "state",
+        "revision",
+        "history",
+    }
+)
+
+
+def builtin_procedure(procedure_id: str) -> Procedure | None:
+    """A built-in procedure, or the application procedure of a built-in scheme, by id."""
+    found = _builtin_procedures().get(procedure_id)
+    if found is not None:
+        return found
+    for scheme in _builtin_schemes().values():
+        if scheme.application.id == procedure_id:
+            return scheme.application
+    return None
 
 
 def _resolve(
@@ -191,11 +243,13 @@ def _no_constants(name: str) -> Any:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise CaseFormatError(f"duplicated key {key!r}")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise CaseFormatError(f"duplicated key {key!r}")
+            seen.add(key)
     return result
 
 
@@ -221,9 +275,14 @@ def _parse(text: object, max_size: int, max_depth: int) -> dict[str, Any]:
         raise
     except (ValueError, RecursionError) as exc:
         raise CaseFormatError(f"not valid JSON: {exc}") from None
-    _depth(doc, max_depth)
     if not isinstance(doc, dict):
         raise CaseFormatError("a case document must be a JSON object")
+    # Every part of the document but 'details' has a fixed shape, checked key by key below;
+    # 'details' is free JSON, so its nesting is bounded here.
+    _depth(doc.get("details"), max_depth - 1)
+    extra = doc.keys() - _HEADER_KEYS
+    if extra:
+        raise CaseFormatError(f"unknown key {sorted(extra)[0]!r}", "$")
     if doc.get("format") != FORMAT:
         raise CaseFormatError(f"not an innoproc case (format {doc.get('format')!r})", "$.format")
     version = _get(doc, "version", int, "$")
@@ -270,41 +329,47 @@ def read_document(
         raise CaseFormatError(str(exc), "$") from None
     history = _get(doc, "history", list, "$")
     last: datetime | None = None
+    events, facts, states = procedure._events, procedure._facts, procedure._states
     for i, raw in enumerate(history):
-        path = f"$.history[{i}]"
-        if not isinstance(raw, dict):
-            raise CaseFormatError("a history entry must be an object", path)
-        seq = _get(raw, "seq", int, path)
-        if seq != i + 1:
-            raise CaseFormatError(f"expected seq {i + 1}, got {seq}", f"{path}.seq")
-        at = _instant(raw.get("at"), f"{path}.at")
+        if type(raw) is not dict:
+            raise CaseFormatError("a history entry must be an object", f"$.history[{i}]")
+        kind = raw.get("kind")
+        keys = _STEP_KEYS if kind == "step" else _FACT_KEYS
+        if raw.keys() != keys:
+            _entry_keys(raw, keys, f"$.history[{i}]")
+        seq, name, by = raw["seq"], raw["name"], raw["by"]
+        if type(seq) is not int or seq != i + 1:
+            raise CaseFormatError(f"expected seq {i + 1}, got {seq!r}", f"$.history[{i}].seq")
+        if type(name) is not str:
+            raise CaseFormatError("'name' must be a string", f"$.history[{i}].name")
+        if type(by) is not str or not by.strip():
+            raise CaseFormatError("'by' must name the actor", f"$.history[{i}].by")
+        at = _instant(raw["at"], f"$.history[{i}].at")
         if last is not None and at < last:
             problem(
-                f"{path}.at", seq, "out-of-time-order", "entry is earlier than the one before it"
+                f"$.history[{i}].at",
+                seq,
+                "out-of-time-order",
+                "entry is earlier than the one before it",
             )
         last = at
-        by = _get(raw, "by", str, path)
-        if not by.strip():
-            raise CaseFormatError("'by' must name the actor", f"{path}.by")
-        kind = _get(raw, "kind", str, path)
-        name = _get(raw, "name", str, path)
         entry: HistoryEntry
         if kind == "fact":
-            fact = procedure._facts.get(name)
+            fact = facts.get(name)
             if fact is None:
-                raise CaseFormatError(f"unknown fact {name!r}", f"{path}.name")
+                raise CaseFormatError(f"unknown fact {name!r}", f"$.history[{i}].name")
             payload = _payload(
-                fact.field_map, raw.get("payload"), f"{path}.payload", f"fact {name!r}"
+                fact.field_map, raw["payload"], f"$.history[{i}].payload", f"fact {name!r}"
             )
             entry = FactRecord(seq, at, by, name, payload)
-        elif kind == "step":
-            event = procedure._events.get(name)
+        else:
+            path = f"$.history[{i}]"
+            event = events.get(name)
             if event is None:
                 raise CaseFormatError(f"unknown event {name!r}", f"{path}.name")
-            source = _get(raw, "from", str, path)
-            target = _get(raw, "to", str, path)
+            source, target = raw["from"], raw["to"]
             for key, state in (("from", source), ("to", target)):
-                if state not in procedure._states:
+                if type(state) is not str or state not in states:
                     raise CaseFormatError(f"unknown state {state!r}", f"{path}.{key}")
             if source != case.state:
                 problem(
@@ -328,11 +393,9 @@ def read_document(
                     f"event {name!r} leads to {event.dest or source!r}, not {target!r}",
                 )
             payload = _payload(
-                event.field_map, raw.get("payload"), f"{path}.payload", f"event {name!r}"
+                event.field_map, raw["payload"], f"{path}.payload", f"event {name!r}"
             )
             entry = StepRecord(seq, at, by, name, source, target, payload)
-        else:
-            raise CaseFormatError(f"unknown entry kind {kind!r}", f"{path}.kind")
         case._replay(entry)
     stated = _get(doc, "state", str, "$")
     if stated != case.state:

@@ -446,3 +446,11 @@ class Procedure:
 
     def __repr__(self) -> str:
         return f"<procedure {self.id}: {len(self._states)} states, {len(self._events)} events>"
+
+    def __reduce_ex__(self, protocol: Any) -> str | tuple[Any, ...]:
+        """Built-in procedures pickle by id (for runs on other processes); others by value."""
+        from innoproc._storage import builtin_procedure
+
+        if builtin_procedure(self.id) is self:
+            return (builtin_procedure, (self.id,))
+        return super().__reduce_ex__(protocol)
