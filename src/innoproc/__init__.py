@@ -11,9 +11,10 @@ its legal or programme source.
 ['start-market-dialogue', 'cancel']
 """
 
-from innoproc import deadlines, rules, scenarios
+from innoproc import deadlines, rules, scenarios, testing
 from innoproc._api import open_case, open_follow_on
 from innoproc._audit import AuditReport, Violation, audit
+from innoproc._diagram import Diagram, Edge, Node, diagram
 from innoproc._engine.assessment import Assessment, Finding, Shortfall
 from innoproc._engine.case import Case
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
@@ -36,6 +37,7 @@ from innoproc._errors import (
     UnknownProcedure,
     UnknownScheme,
 )
+from innoproc._ocds import eforms_procedure_type, to_ocds
 from innoproc._portfolio import Due, Portfolio, open_application, open_project_case, scheme_of
 from innoproc._procedures import procedures
 from innoproc._procedures.pcp import pre_commercial_procurement
@@ -72,7 +74,9 @@ __all__ = [
     "Criterion",
     "DateParseError",
     "Deliverable",
+    "Diagram",
     "Due",
+    "Edge",
     "Eligibility",
     "Event",
     "FactRecord",
@@ -85,6 +89,7 @@ __all__ = [
     "InvalidDefinition",
     "InvalidPayload",
     "NaiveDatetimeError",
+    "Node",
     "Portfolio",
     "Precondition",
     "PreconditionFailed",
@@ -111,7 +116,9 @@ __all__ = [
     "__version__",
     "audit",
     "deadlines",
+    "diagram",
     "dumps",
+    "eforms_procedure_type",
     "json_schema",
     "loads",
     "municipal_innovation_fund",
@@ -126,4 +133,6 @@ __all__ = [
     "scheme_of",
     "schemes",
     "simulate",
+    "testing",
+    "to_ocds",
 ]

@@ -110,6 +110,11 @@ class AuditReport:
     def __str__(self) -> str:
         return self.explain()
 
+    def _repr_html_(self) -> str:
+        from innoproc._display import audit_html
+
+        return audit_html(self)
+
 
 def _replay_violations(case: Case) -> tuple[int, list[Violation]]:
     procedure = case.procedure

@@ -157,3 +157,8 @@ class Assessment:
 
     def __str__(self) -> str:
         return self.explain()
+
+    def _repr_html_(self) -> str:
+        from innoproc._display import assessment_html
+
+        return assessment_html(self)

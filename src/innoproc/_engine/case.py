@@ -365,6 +365,16 @@ class Case:
         else:
             self._state = entry.target
 
+    def __str__(self) -> str:
+        from innoproc._display import case_text
+
+        return case_text(self)
+
+    def _repr_html_(self) -> str:
+        from innoproc._display import case_html
+
+        return case_html(self)
+
     def __repr__(self) -> str:
         return (
             f"<Case {self._reference!r} ({self._procedure.id}) state={self._state!r} "

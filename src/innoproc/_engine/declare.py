@@ -447,6 +447,11 @@ class Procedure:
     def __repr__(self) -> str:
         return f"<procedure {self.id}: {len(self._states)} states, {len(self._events)} events>"
 
+    def _repr_html_(self) -> str:
+        from innoproc._display import procedure_html
+
+        return procedure_html(self)
+
     def __reduce_ex__(self, protocol: Any) -> str | tuple[Any, ...]:
         """Built-in procedures pickle by id (for runs on other processes); others by value."""
         from innoproc._storage import builtin_procedure
