@@ -253,7 +253,13 @@ class TestHostileInput:
             ('{"format": "innoproc-case", "format": "x"}', "duplicated key 'format'"),
             ('{"format": "innoproc-case", "version": NaN}', "NaN is not allowed"),
             ('{"a": Infinity}', "Infinity is not allowed"),
-            ("[" * 40 + "]" * 40, "nesting deeper than 32"),
+            (
+                '{"format": "innoproc-case", "version": 1, "details": {"a": '
+                + "[" * 40
+                + "]" * 40
+                + "}}",
+                "nesting deeper than 32",
+            ),
             (b"\xff\xfe{", "not valid JSON"),
             ('{"format": "innoproc-case", "version": 1' + "0" * 5000 + "}", "not valid JSON"),
         ],

@@ -253,8 +253,8 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _depth(doc: Any, limit: int) -> None:
-    stack: list[tuple[Any, int]] = [(doc, 1)]
+def _depth(doc: Any, limit: int, start: int = 1) -> None:
+    stack: list[tuple[Any, int]] = [(doc, start)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, (dict, list)):
@@ -279,7 +279,7 @@ def _parse(text: object, max_size: int, max_depth: int) -> dict[str, Any]:
         raise CaseFormatError("a case document must be a JSON object")
     # Every part of the document but 'details' has a fixed shape, checked key by key below;
     # 'details' is free JSON, so its nesting is bounded here.
-    _depth(doc.get("details"), max_depth - 1)
+    _depth(doc.get("details"), max_depth, start=2)
     extra = doc.keys() - _HEADER_KEYS
     if extra:
         raise CaseFormatError(f"unknown key {sorted(extra)[0]!r}", "$")

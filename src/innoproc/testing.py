@@ -6,7 +6,9 @@ readable explanation (the audit or assessment in plain language). The pytest plu
 
 >>> import innoproc
 >>> from innoproc.testing import assert_complies
->>> assert_complies(innoproc.open_case("triple-diamond", reference="1", authority="A"))
+>>> report = assert_complies(innoproc.open_case("triple-diamond", reference="1", authority="A"))
+>>> report.ok
+True
 """
 
 from __future__ import annotations
