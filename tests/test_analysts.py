@@ -300,3 +300,13 @@ def test_pytest_plugin_is_registered() -> None:
 
     names = {ep.value for ep in entry_points(group="pytest11")}
     assert "innoproc.pytest_plugin" in names
+
+
+@pytest.mark.parametrize("pid", sorted(innoproc.procedures()))
+def test_docs_diagrams_are_current(pid: str) -> None:
+    """The diagrams in the docs match the procedures (run docs/gen_diagrams.py if not)."""
+    folder = Path(__file__).parent.parent / "docs" / "diagrams"
+    d = innoproc.diagram(pid)
+    assert (folder / f"{pid}.dot").read_text(encoding="utf-8") == d.to_dot()
+    assert (folder / f"{pid}.mmd").read_text(encoding="utf-8") == d.to_mermaid()
+    assert "<svg" in (folder / f"{pid}.svg").read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ its legal or programme source.
 >>> import innoproc
 >>> case = innoproc.open_case("innovation-partnership", reference="2024/17",
 ...                           authority="Stavanger kommune")
->>> [a.event for a in case.available()]
-['start-market-dialogue', 'cancel']
+>>> print(", ".join(a.event for a in case.available()))
+start-market-dialogue, cancel
 """
 
 from innoproc import deadlines, rules, scenarios, testing

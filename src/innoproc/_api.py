@@ -53,7 +53,7 @@ def open_follow_on(
 
     A pre-commercial procurement never buys commercial volumes: they are bought in a
     separate procurement, such as an innovation partnership or an ordinary tender
-    (COM(2007) 799). This opens that case, with ``details["related_processes"]`` naming the
+    (COM(2007) 799). This opens that case, with ``details['related_processes']`` naming the
     earlier case, and records the fact ``follow-on-procurement`` on the earlier case. The
     earlier case's procedure must declare that fact (the built-in PCP does).
 
@@ -63,8 +63,9 @@ def open_follow_on(
     ...                          authority="Helse Vest")
     >>> at = datetime(2026, 1, 5, 9, 0, tzinfo=innoproc.OSLO)
     >>> ppi = innoproc.open_follow_on(pcp, reference="IP-7", at=at, by="Buyer")
-    >>> ppi.details["related_processes"][0]["reference"]
-    'PCP-1'
+    >>> links = ppi.details["related_processes"]
+    >>> print(next(link["reference"] for link in links))
+    PCP-1
     >>> pcp.facts["follow-on-procurement"].get("reference")
     'IP-7'
     """

@@ -430,8 +430,10 @@ def schedule(start: datetime, every: relativedelta | timedelta, count: int) -> t
 
     >>> from dateutil.relativedelta import relativedelta
     >>> kickoff = datetime(2018, 11, 30, 10, 0, tzinfo=OSLO)
-    >>> [d.date().isoformat() for d in schedule(kickoff, relativedelta(months=3), 2)]
-    ['2019-02-28', '2019-05-30']
+    >>> for d in schedule(kickoff, relativedelta(months=3), 2):
+    ...     print(d.date())
+    2019-02-28
+    2019-05-30
     """
     require_aware("start", start)
     if count < 0:
@@ -450,8 +452,11 @@ def recurrences(rule: str, start: datetime) -> Iterator[datetime]:
     """The instants of an RFC 5545 recurrence ``rule`` from ``start`` (via dateutil.rrule).
 
     >>> monday = datetime(2024, 1, 1, 9, 0, tzinfo=OSLO)
-    >>> [d.date().isoformat() for d in recurrences("FREQ=MONTHLY;BYDAY=1MO;COUNT=3", monday)]
-    ['2024-01-01', '2024-02-05', '2024-03-04']
+    >>> for d in recurrences("FREQ=MONTHLY;BYDAY=1MO;COUNT=3", monday):
+    ...     print(d.date())
+    2024-01-01
+    2024-02-05
+    2024-03-04
     """
     from dateutil.rrule import rrulestr
 
