@@ -11,10 +11,10 @@ its legal or programme source.
 start-market-dialogue, cancel
 """
 
-from innoproc import deadlines, rules, scenarios, testing
+from typing import TYPE_CHECKING, Any
+
+from innoproc import deadlines, rules
 from innoproc._api import open_case, open_follow_on
-from innoproc._audit import AuditReport, Violation, audit
-from innoproc._diagram import Diagram, Edge, Node, diagram
 from innoproc._engine.assessment import Assessment, Finding, Shortfall
 from innoproc._engine.case import Case
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
@@ -37,27 +37,84 @@ from innoproc._errors import (
     UnknownProcedure,
     UnknownScheme,
 )
-from innoproc._ocds import eforms_procedure_type, to_ocds
-from innoproc._portfolio import Due, Portfolio, open_application, open_project_case, scheme_of
 from innoproc._procedures import procedures
 from innoproc._procedures.pcp import pre_commercial_procurement
-from innoproc._schemes import schemes
-from innoproc._schemes.internal_fund import municipal_innovation_fund
-from innoproc._schemes.model import (
-    APPLICANT_KINDS,
-    Criterion,
-    Deliverable,
-    Eligibility,
-    FollowUp,
-    Round,
-    Scheme,
-)
-from innoproc._simulate import RunResult, Scenario, Sim, SimulationResult, simulate
 from innoproc._storage import FORMAT_VERSION, dumps, json_schema, loads
 from innoproc._text import LANGUAGES, Source, Text
 from innoproc._time import OSLO
 from innoproc._version import __version__
 from innoproc.deadlines import DateParseError
+
+# What analysts, auditors and test writers use is imported on first use, so that
+# ``import innoproc`` stays fast for a host system that only loads and advances cases.
+_LAZY: dict[str, str] = {
+    "AuditReport": "innoproc._audit",
+    "Violation": "innoproc._audit",
+    "audit": "innoproc._audit",
+    "Diagram": "innoproc._diagram",
+    "Edge": "innoproc._diagram",
+    "Node": "innoproc._diagram",
+    "diagram": "innoproc._diagram",
+    "eforms_procedure_type": "innoproc._ocds",
+    "to_ocds": "innoproc._ocds",
+    "Due": "innoproc._portfolio",
+    "Portfolio": "innoproc._portfolio",
+    "open_application": "innoproc._portfolio",
+    "open_project_case": "innoproc._portfolio",
+    "scheme_of": "innoproc._portfolio",
+    "schemes": "innoproc._schemes",
+    "municipal_innovation_fund": "innoproc._schemes.internal_fund",
+    "APPLICANT_KINDS": "innoproc._schemes.model",
+    "Criterion": "innoproc._schemes.model",
+    "Deliverable": "innoproc._schemes.model",
+    "Eligibility": "innoproc._schemes.model",
+    "FollowUp": "innoproc._schemes.model",
+    "Round": "innoproc._schemes.model",
+    "Scheme": "innoproc._schemes.model",
+    "RunResult": "innoproc._simulate",
+    "Scenario": "innoproc._simulate",
+    "Sim": "innoproc._simulate",
+    "SimulationResult": "innoproc._simulate",
+    "simulate": "innoproc._simulate",
+    "scenarios": "innoproc.scenarios",
+    "testing": "innoproc.testing",
+}
+
+if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers
+    from innoproc import scenarios, testing
+    from innoproc._audit import AuditReport, Violation, audit
+    from innoproc._diagram import Diagram, Edge, Node, diagram
+    from innoproc._ocds import eforms_procedure_type, to_ocds
+    from innoproc._portfolio import Due, Portfolio, open_application, open_project_case, scheme_of
+    from innoproc._schemes import schemes
+    from innoproc._schemes.internal_fund import municipal_innovation_fund
+    from innoproc._schemes.model import (
+        APPLICANT_KINDS,
+        Criterion,
+        Deliverable,
+        Eligibility,
+        FollowUp,
+        Round,
+        Scheme,
+    )
+    from innoproc._simulate import RunResult, Scenario, Sim, SimulationResult, simulate
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'innoproc' has no attribute {name!r}")
+    import importlib
+
+    loaded = importlib.import_module(module)
+    value = loaded if module == f"innoproc.{name}" else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "APPLICANT_KINDS",

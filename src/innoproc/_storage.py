@@ -31,7 +31,6 @@ from innoproc._engine.fields import EMPTY, Field, Payload
 from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
 from innoproc._errors import CaseFormatError, InnoprocError
 from innoproc._procedures import procedures as _builtin_procedures
-from innoproc._schemes import schemes as _builtin_schemes
 
 FORMAT = "innoproc-case"
 #: The format version :func:`dumps` writes.
@@ -89,7 +88,17 @@ def dumps(case: Case) -> str:
     The output is deterministic: the same case always gives the same text.
     """
     state, history = case.snapshot()
-    document = {
+    # History entries never change, so each one's JSON is written once and kept with the
+    # case: a host that stores the case after every step encodes only the new entries.
+    fragments = case._encoded
+    if len(fragments) < len(history):
+        fresh = [_dump(_entry_json(case, e)) for e in history[len(fragments) :]]
+        with case._lock:
+            if len(case._encoded) == len(fragments):
+                case._encoded = fragments = fragments + fresh
+            else:  # another thread extended it meanwhile: use what it wrote
+                fragments = case._encoded
+    header = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "procedure": case.procedure_id,
@@ -98,9 +107,12 @@ def dumps(case: Case) -> str:
         "details": dict(case.details),
         "state": state,
         "revision": len(history),
-        "history": [_entry_json(case, e) for e in history],
     }
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return _dump(header)[:-1] + ',"history":[' + ",".join(fragments[: len(history)]) + "]}"
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 # -- loading ----------------------------------------------------------------------------
@@ -132,43 +144,49 @@ def _entry_keys(raw: Mapping[str, Any], keys: frozenset[str], path: str) -> None
     raise CaseFormatError(f"unknown key {sorted(extra)[0]!r}", path)
 
 
-def _instant(raw: object, path: str) -> datetime:
-    if not isinstance(raw, str):
-        raise CaseFormatError("a timestamp must be an ISO 8601 string", path)
+def _instant(raw: object, i: int) -> datetime:
+    if type(raw) is not str:
+        raise CaseFormatError("a timestamp must be an ISO 8601 string", f"$.history[{i}].at")
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise CaseFormatError(f"not an ISO 8601 timestamp: {raw!r}", path) from None
+        raise CaseFormatError(f"not an ISO 8601 timestamp: {raw!r}", f"$.history[{i}].at") from None
     if value.tzinfo is None:
-        raise CaseFormatError(f"timestamp without a time zone: {raw!r}", path)
+        raise CaseFormatError(f"timestamp without a time zone: {raw!r}", f"$.history[{i}].at")
     return value
 
 
-def _payload(fields: Mapping[str, Field], raw: object, path: str, owner: str) -> Payload:
-    if not isinstance(raw, dict):
-        raise CaseFormatError("payload must be an object", path)
+def _payload(fields: Mapping[str, Field], raw: object, i: int, kind: str, name: str) -> Payload:
+    """Decode an entry's payload; error messages and paths are built only on error."""
+
+    def fail(message: str, key: str | None = None) -> CaseFormatError:
+        path = f"$.history[{i}].payload" + (f".{key}" if key is not None else "")
+        return CaseFormatError(f"{kind} {name!r} {message}", path)
+
+    if type(raw) is not dict:
+        raise fail("needs a payload object")
     if not raw:
-        if any(spec.required for spec in fields.values()):
-            missing = next(name for name, spec in fields.items() if spec.required)
-            raise CaseFormatError(f"{owner} requires field {missing!r}", path)
+        for field_name, spec in fields.items():
+            if spec.required:
+                raise fail(f"requires field {field_name!r}")
         return EMPTY
     clean: dict[str, Any] = {}
     for key, value in raw.items():
-        spec = fields.get(key)
-        if spec is None:
-            raise CaseFormatError(f"{owner} has no field {key!r}", f"{path}.{key}")
-        plain = _PLAIN.get(spec.kind)
+        found = fields.get(key)
+        if found is None:
+            raise fail(f"has no field {key!r}", key)
+        plain = _PLAIN.get(found.kind)
         if plain is not None and type(value) is plain:
             clean[key] = value  # text, integer, boolean: already the right Python value
             continue
         try:
-            clean[key] = spec.decode(value)
+            clean[key] = found.decode(value)
         except (InnoprocError, ValueError, TypeError) as exc:
-            raise CaseFormatError(f"bad value for field {key!r}: {exc}", f"{path}.{key}") from None
+            raise fail(f"has a bad value for field {key!r}: {exc}", key) from None
     if len(clean) < len(fields):
-        for name, spec in fields.items():
-            if spec.required and name not in clean:
-                raise CaseFormatError(f"{owner} requires field {name!r}", path)
+        for field_name, spec in fields.items():
+            if spec.required and field_name not in clean:
+                raise fail(f"requires field {field_name!r}")
     return MappingProxyType(clean)
 
 
@@ -195,6 +213,8 @@ def builtin_procedure(procedure_id: str) -> Procedure | None:
     found = _builtin_procedures().get(procedure_id)
     if found is not None:
         return found
+    from innoproc._schemes import schemes as _builtin_schemes
+
     for scheme in _builtin_schemes().values():
         if scheme.application.id == procedure_id:
             return scheme.application
@@ -205,7 +225,10 @@ def _resolve(
     procedure_id: str, extra: Mapping[str, Procedure] | Iterable[Procedure] | None
 ) -> Procedure:
     known: dict[str, Procedure] = dict(_builtin_procedures())
-    known.update({s.application.id: s.application for s in _builtin_schemes().values()})
+    if procedure_id not in known:
+        from innoproc._schemes import schemes as _builtin_schemes
+
+        known.update({s.application.id: s.application for s in _builtin_schemes().values()})
     if extra is not None:
         items = extra.values() if isinstance(extra, Mapping) else extra
         known.update({p.id: p for p in items})
@@ -344,7 +367,7 @@ def read_document(
             raise CaseFormatError("'name' must be a string", f"$.history[{i}].name")
         if type(by) is not str or not by.strip():
             raise CaseFormatError("'by' must name the actor", f"$.history[{i}].by")
-        at = _instant(raw["at"], f"$.history[{i}].at")
+        at = _instant(raw["at"], i)
         if last is not None and at < last:
             problem(
                 f"$.history[{i}].at",
@@ -358,9 +381,7 @@ def read_document(
             fact = facts.get(name)
             if fact is None:
                 raise CaseFormatError(f"unknown fact {name!r}", f"$.history[{i}].name")
-            payload = _payload(
-                fact.field_map, raw["payload"], f"$.history[{i}].payload", f"fact {name!r}"
-            )
+            payload = _payload(fact.field_map, raw["payload"], i, "fact", name)
             entry = FactRecord(seq, at, by, name, payload)
         else:
             path = f"$.history[{i}]"
@@ -392,9 +413,7 @@ def read_document(
                     "step-out-of-order",
                     f"event {name!r} leads to {event.dest or source!r}, not {target!r}",
                 )
-            payload = _payload(
-                event.field_map, raw["payload"], f"{path}.payload", f"event {name!r}"
-            )
+            payload = _payload(event.field_map, raw["payload"], i, "event", name)
             entry = StepRecord(seq, at, by, name, source, target, payload)
         case._replay(entry)
     stated = _get(doc, "state", str, "$")

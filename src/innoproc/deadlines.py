@@ -38,13 +38,15 @@ import re
 import threading
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from innoproc._errors import InnoprocError
 from innoproc._time import OSLO, require_aware
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from dateutil.relativedelta import relativedelta
 
 __all__ = [
     "NORWAY",
@@ -269,8 +271,12 @@ def period(
         elif unit == "weeks":
             nominal = day0 + timedelta(weeks=length)
         elif unit == "months":
+            from dateutil.relativedelta import relativedelta
+
             nominal = day0 + relativedelta(months=length)  # clamps to the month's last day
         else:
+            from dateutil.relativedelta import relativedelta
+
             nominal = day0 + relativedelta(years=length)
         last = next_working_day(nominal, calendar)  # art. 3(4)
         # art. 3(5): two days or more include at least two working days.

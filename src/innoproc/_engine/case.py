@@ -84,6 +84,7 @@ class Case:
     __slots__ = (
         "_authority",
         "_details",
+        "_encoded",
         "_facts",
         "_history",
         "_lock",
@@ -118,6 +119,8 @@ class Case:
         self._facts: dict[str, FactRecord] = {}
         self._state = procedure.initial
         self._lock = threading.Lock()
+        #: The JSON of each history entry, written by ``dumps`` once and kept (private).
+        self._encoded: list[str] = []
 
     # -- identity and derived state -------------------------------------------------------
 
