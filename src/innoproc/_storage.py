@@ -40,7 +40,13 @@ MAX_SIZE = 16 * 1024 * 1024
 
 
 def _encode_payload(fields: Mapping[str, Field], payload: Payload) -> dict[str, Any]:
-    return {name: fields[name].encode(value) for name, value in payload.items()}
+    if not payload:
+        return {}
+    out: dict[str, Any] = {}
+    for name, value in payload.items():
+        kind = fields[name].kind
+        out[name] = value if kind in _PLAIN else fields[name].encode(value)
+    return out
 
 
 def _entry_json(case: Case, entry: HistoryEntry) -> dict[str, Any]:
@@ -111,8 +117,8 @@ def dumps(case: Case) -> str:
     return _dump(header)[:-1] + ',"history":[' + ",".join(fragments[: len(history)]) + "]}"
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_dump = _ENCODER.encode
 
 
 # -- loading ----------------------------------------------------------------------------
