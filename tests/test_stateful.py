@@ -25,6 +25,42 @@ GOLDEN = {
     p.stem: json.loads(p.read_text(encoding="utf-8"))
     for p in (Path(__file__).parent / "golden" / "v1").glob("*.json")
 }
+
+
+def _funded_application(scheme_id: str) -> dict[str, Any]:
+    """A funded application to a scheme, as the deep starting point of its machine."""
+    scheme = innoproc.schemes()[scheme_id]
+    at = datetime(2018, 3, 1, 9, 0, tzinfo=innoproc.OSLO)
+    app = innoproc.open_application(
+        scheme,
+        reference="A-1",
+        applicant="Unit",
+        kind=scheme.eligibility.kinds[0],
+        at=at,
+        by="clerk",
+        publicly_funded=True,
+        public_tasks=True,
+        procurement_rules=True,
+    )
+    app.apply("submit", at=at, by="clerk")
+    app.apply("confirm-eligibility", at=at, by="officer")
+    app.record(
+        "criteria-assessment",
+        at=at,
+        by="panel",
+        **{c.field: True if c.must else 3 for c in scheme.criteria},
+    )
+    app.apply("assess", at=at, by="panel")
+    app.apply("fund", at=at, by="board", amount=100_000)
+    for f in scheme.follow_ups:
+        app.record("follow-up-held", at=at, by="unit", code=f.code)
+    doc: dict[str, Any] = json.loads(innoproc.dumps(app))
+    return doc
+
+
+for _scheme in ("stimulab-2018", "municipal-innovation-fund"):
+    GOLDEN[innoproc.schemes()[_scheme].application.id] = _funded_application(_scheme)
+
 NAMES = ("Nordlys Care AS", "Fjord Sensor AS", "Aktiv AS", "Bølge AS", "Cura AS", "Dyna AS")
 TEXTS = ("best-price-quality-ratio", "lowest-price", "x", "73110000-6", "48000000-8")
 
@@ -67,10 +103,14 @@ def machine_for(procedure: Procedure) -> type[RuleBasedStateMachine]:
             self.case = innoproc.open_case(procedure, reference="R-1", authority="A")
             self.clock = datetime(2024, 1, 8, 9, 0, tzinfo=innoproc.OSLO)
 
-        @initialize(k=st.integers(min_value=0, max_value=len(GOLDEN[procedure.id]["history"])))
+        golden = GOLDEN.get(procedure.id) or json.loads(
+            innoproc.dumps(innoproc.open_case(procedure, reference="R-1", authority="A"))
+        )
+
+        @initialize(k=st.integers(min_value=0, max_value=len(golden["history"])))
         def start(self, k: int) -> None:
             """Start from the first k entries of the procedure's golden case: deep states."""
-            doc = json.loads(json.dumps(GOLDEN[procedure.id]))
+            doc = json.loads(json.dumps(self.golden))
             doc["history"] = doc["history"][:k]
             steps = [e for e in doc["history"] if e["kind"] == "step"]
             doc["state"] = steps[-1]["to"] if steps else procedure.initial
@@ -162,3 +202,10 @@ TestPreCommercialProcurement = machine_for(
 TestPreCommercialProcurement.settings = SETTINGS
 TestTripleDiamond = machine_for(innoproc.procedures()["triple-diamond"]).TestCase
 TestTripleDiamond.settings = SETTINGS
+
+TestStimuLabApplication = machine_for(innoproc.schemes()["stimulab-2018"].application).TestCase
+TestStimuLabApplication.settings = SETTINGS
+TestFundApplication = machine_for(
+    innoproc.schemes()["municipal-innovation-fund"].application
+).TestCase
+TestFundApplication.settings = SETTINGS
