@@ -286,28 +286,13 @@ def idle_memory(make: Callable[[], Any], n: int = 2000) -> float:
     return (after - before) / n
 
 
-def import_time(runs: int) -> float:
-    """Median import time; the package is byte-compiled first, as an installed wheel is."""
+def import_time(statement: str, runs: int) -> float:
+    """Median seconds ``statement`` takes in a fresh interpreter (innoproc byte-compiled first,
+    as an installed wheel is)."""
     import compileall
 
     compileall.compile_dir(str(Path(innoproc.__file__).parent), quiet=1)
-    code = "import time; t=time.perf_counter(); import innoproc; print(time.perf_counter()-t)"
-    samples = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", code], capture_output=True, text=True, check=True
-            ).stdout
-        )
-        for _ in range(runs)
-    ]
-    return statistics.median(samples)
-
-
-def import_floor(runs: int) -> float:
-    code = (
-        "import time; t=time.perf_counter(); import attrs, zoneinfo, json, decimal, re; "
-        "print(time.perf_counter()-t)"
-    )
+    code = f"import time; t=time.perf_counter(); {statement}; print(time.perf_counter()-t)"
     samples = [
         float(
             subprocess.run(
@@ -466,9 +451,12 @@ def main() -> None:
 
     print("\n4. import time (fresh interpreter, median)")
     runs = 5 if args.quick else 11
-    t_imp = import_time(runs)
+    t_imp = import_time("import innoproc", runs)
     row("import innoproc", f"{t_imp * 1e3:.1f} ms", "target <= 60 ms")
-    row("  floor: import attrs, zoneinfo, json, decimal, re", f"{import_floor(runs) * 1e3:.1f} ms")
+    row(
+        "  floor: import attrs, zoneinfo, json, decimal, re",
+        f"{import_time('import attrs, zoneinfo, json, decimal, re', runs) * 1e3:.1f} ms",
+    )
 
     print("\n5. simulation throughput (innovation partnership scenario)")
     sc = scenarios.innovation_partnership(market_solution=0.2, phase_miss=0.3)

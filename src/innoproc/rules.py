@@ -13,11 +13,14 @@ code, wording and source cannot drift apart. Use them in your own procedures too
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from innoproc._engine.assessment import Shortfall
 from innoproc._engine.declare import Context, FactType, Precondition
 from innoproc._engine.fields import Field
+from innoproc._engine.history import FactRecord
 from innoproc._text import Source, Text
 from innoproc.deadlines import describe, lateness
 
@@ -30,7 +33,9 @@ __all__ = [
     "NEED_DESCRIPTION",
     "NO_MARKET_SOLUTION",
     "SUBMITTED_IN_TIME",
+    "found",
     "not_recorded",
+    "recorded",
 ]
 
 # -- facts ---------------------------------------------------------------------------------
@@ -92,6 +97,33 @@ def not_recorded(fact: FactType) -> Shortfall:
     return Shortfall(
         f"Not recorded: {fact.title.en} (fact '{fact.name}').",
         f"Ikke registrert: {fact.title.nb} (faktum '{fact.name}').",
+    )
+
+
+def recorded(ctx: Context, fact: FactType) -> FactRecord | Shortfall:
+    """The latest record of ``fact``, or the shortfall saying it was never recorded."""
+    record = ctx.fact(fact.name)
+    return not_recorded(fact) if record is None else record
+
+
+def found(
+    problems: Sequence[tuple[str, str]], *, listed: bool = True, **details: Any
+) -> Shortfall | None:
+    """A shortfall listing ``problems`` (pairs of English and bokmål), or ``None`` if none.
+
+    ``listed`` adds the English problems to the details under ``problems``.
+
+    >>> print(found([("round 2 changed the award criteria", "runde 2 endret kriteriene")]).nb)
+    Funnet: runde 2 endret kriteriene.
+    """
+    if not problems:
+        return None
+    if listed:
+        details["problems"] = tuple(en for en, _ in problems)
+    return Shortfall(
+        "Found: " + "; ".join(en for en, _ in problems) + ".",
+        "Funnet: " + "; ".join(nb for _, nb in problems) + ".",
+        **details,
     )
 
 

@@ -23,7 +23,9 @@ from innoproc.rules import (
     NEED_DESCRIBED,
     NEED_DESCRIPTION,
     NO_MARKET_SOLUTION,
+    found,
     not_recorded,
+    recorded,
 )
 
 
@@ -136,21 +138,12 @@ def current_partners(ctx: Context) -> tuple[str, ...]:
     return partners
 
 
-def _documents(ctx: Context) -> Shortfall | None:
-    if ctx.fact(PROCUREMENT_DOCUMENTS.name) is None:
-        return not_recorded(PROCUREMENT_DOCUMENTS)
-    return None
-
-
 # -- preconditions ---------------------------------------------------------------------------
 
 
 def _minimum_requirements(ctx: Context) -> Shortfall | bool | None:
-    missing = _documents(ctx)
-    if missing is not None:
-        return missing
-    docs = ctx.fact("procurement-documents")
-    return docs is not None and bool(docs.get("minimum_requirements"))
+    docs = recorded(ctx, PROCUREMENT_DOCUMENTS)
+    return docs if isinstance(docs, Shortfall) else bool(docs.get("minimum_requirements"))
 
 
 # Art. 31(1) second subparagraph: the documents indicate which elements of the description
@@ -189,11 +182,9 @@ _DOCUMENT_ELEMENTS: tuple[tuple[str, str, str], ...] = (
 
 
 def _documents_complete(ctx: Context) -> Shortfall | None:
-    missing = _documents(ctx)
-    if missing is not None:
-        return missing
-    docs = ctx.fact("procurement-documents")
-    assert docs is not None
+    docs = recorded(ctx, PROCUREMENT_DOCUMENTS)
+    if isinstance(docs, Shortfall):
+        return docs
     lacking = [
         (en, nb)
         for name, en, nb in _DOCUMENT_ELEMENTS
@@ -411,13 +402,7 @@ def _negotiation_scope(ctx: Context) -> Shortfall | None:
                     f"runde {n} forhandlet om endelige tilbud",
                 )
             )
-    if problems:
-        return Shortfall(
-            "Found: " + "; ".join(en for en, _ in problems) + ".",
-            "Funnet: " + "; ".join(nb for _, nb in problems) + ".",
-            problems=tuple(en for en, _ in problems),
-        )
-    return None
+    return found(problems)
 
 
 # Art. 31(3): initial and subsequent tenders are negotiated, except the final tender;
@@ -698,14 +683,7 @@ def _purchase_conditions(ctx: Context) -> Shortfall | None:
                 f"prisen {price} overstiger avtalt maksimal kostnad {maximum}",
             )
         )
-    if problems:
-        return Shortfall(
-            "Found: " + "; ".join(en for en, _ in problems) + ".",
-            "Funnet: " + "; ".join(nb for _, nb in problems) + ".",
-            price=price,
-            maximum_cost=maximum,
-        )
-    return None
+    return found(problems, listed=False, price=price, maximum_cost=maximum)
 
 
 # Art. 31(2) first subparagraph: the authority may acquire the resulting supplies, services

@@ -24,7 +24,8 @@ from innoproc.rules import (
     MARKET_DIALOGUE_OUTCOME,
     NEED_DESCRIBED,
     NO_MARKET_SOLUTION,
-    not_recorded,
+    found,
+    recorded,
 )
 
 #: The default minimum number of competing suppliers in each phase. EU law sets none: this is
@@ -120,32 +121,13 @@ def current_suppliers(ctx: Context) -> tuple[str, ...] | None:
     return current
 
 
-def _call(ctx: Context) -> Shortfall | None:
-    if ctx.fact(CALL_DOCUMENTS.name) is None:
-        return not_recorded(CALL_DOCUMENTS)
-    return None
-
-
-def _listing(problems: list[tuple[str, str]], **details: object) -> Shortfall | None:
-    if not problems:
-        return None
-    return Shortfall(
-        "Found: " + "; ".join(en for en, _ in problems) + ".",
-        "Funnet: " + "; ".join(nb for _, nb in problems) + ".",
-        problems=tuple(en for en, _ in problems),
-        **details,
-    )
-
-
 # -- preconditions ---------------------------------------------------------------------------
 
 
 def _rd_services_only(ctx: Context) -> Shortfall | None:
-    missing = _call(ctx)
-    if missing is not None:
-        return missing
-    call = ctx.fact(CALL_DOCUMENTS.name)
-    assert call is not None
+    call = recorded(ctx, CALL_DOCUMENTS)
+    if isinstance(call, Shortfall):
+        return call
     codes = call.get("cpv_codes") or ()
     assert isinstance(codes, tuple)
     problems: list[tuple[str, str]] = []
@@ -164,7 +146,7 @@ def _rd_services_only(ctx: Context) -> Shortfall | None:
                 "gevinsten tilfaller bare oppdragsgiver og den betaler fullt ut",
             )
         )
-    return _listing(problems, outside=tuple(outside))
+    return found(problems, outside=tuple(outside))
 
 
 # Art. 14: the directive does not apply to R&D services in CPV 73000000-2 to 73120000-9,
@@ -188,11 +170,9 @@ RD_SERVICES_ONLY = Precondition(
 
 
 def _ipr_sharing(ctx: Context) -> Shortfall | None:
-    missing = _call(ctx)
-    if missing is not None:
-        return missing
-    call = ctx.fact(CALL_DOCUMENTS.name)
-    assert call is not None
+    call = recorded(ctx, CALL_DOCUMENTS)
+    if isinstance(call, Shortfall):
+        return call
     problems: list[tuple[str, str]] = []
     if call.get("ipr_stays_with_suppliers") is not True:
         problems.append(
@@ -212,7 +192,7 @@ def _ipr_sharing(ctx: Context) -> Shortfall | None:
                 "vilkårene er ikke kunngjort sammen med konkurransen",
             )
         )
-    return _listing(problems)
+    return found(problems)
 
 
 # COM(2007) 799 section 3.2 and SEC(2007) 1668: risks and benefits are shared; each supplier
@@ -257,13 +237,11 @@ _AID_CONDITIONS: tuple[tuple[str, str, str], ...] = (
 
 
 def _no_state_aid(ctx: Context) -> Shortfall | None:
-    missing = _call(ctx)
-    if missing is not None:
-        return missing
-    call = ctx.fact(CALL_DOCUMENTS.name)
-    assert call is not None
+    call = recorded(ctx, CALL_DOCUMENTS)
+    if isinstance(call, Shortfall):
+        return call
     problems = [(en, nb) for name, en, nb in _AID_CONDITIONS if call.get(name) is not True]
-    return _listing(problems)
+    return found(problems)
 
 
 # 2014/C 198/01 point 33: a PCP involves no state aid to suppliers where (a) selection is
@@ -290,11 +268,10 @@ NO_STATE_AID = Precondition(
 
 
 def _evaluation_set(ctx: Context) -> Shortfall | None:
-    missing = _call(ctx)
-    if missing is not None:
-        return missing
-    call = ctx.fact(CALL_DOCUMENTS.name)
-    if call is None or not call.get("evaluation_criteria"):
+    call = recorded(ctx, CALL_DOCUMENTS)
+    if isinstance(call, Shortfall):
+        return call
+    if not call.get("evaluation_criteria"):
         return Shortfall(
             "The call states no evaluation criteria.",
             "Konkurransen angir ingen evalueringskriterier.",
@@ -392,7 +369,7 @@ def competition_kept(min_suppliers: int) -> Precondition:
                         f"var ikke med i forrige fase: {listed} (antallet kan aldri øke)",
                     )
                 )
-        return _listing(problems, minimum=min_suppliers, previous=current)
+        return found(problems, minimum=min_suppliers, previous=current)
 
     return Precondition(
         code="competition-kept",

@@ -25,7 +25,7 @@ from innoproc._errors import InvalidDefinition
 from innoproc._text import Source, Text
 from innoproc._time import require_aware
 from innoproc.deadlines import describe, lateness
-from innoproc.rules import not_recorded
+from innoproc.rules import found, not_recorded
 
 #: The kinds of applicant a scheme can admit.
 APPLICANT_KINDS: tuple[str, ...] = (
@@ -314,13 +314,7 @@ def _eligible(scheme: Scheme) -> Precondition:
         for needed, field, en, nb in checks:
             if needed and app.get(field) is not True:
                 problems.append((en, nb))
-        if problems:
-            return Shortfall(
-                "Found: " + "; ".join(en for en, _ in problems) + ".",
-                "Funnet: " + "; ".join(nb for _, nb in problems) + ".",
-                problems=tuple(en for en, _ in problems),
-            )
-        return None
+        return found(problems)
 
     return Precondition(
         code="eligible-applicant",
