@@ -408,6 +408,16 @@ class TestCaseApi:
         assert step.at.tzinfo is not None
         assert case.revision == 2
 
+    def test_details_are_read_only(self) -> None:
+        """Details cannot be changed after opening, not even nested ones."""
+        case = innoproc.open_case(
+            "triple-diamond", reference="1", authority="A", team={"members": ["Anne"]}
+        )
+        with pytest.raises(TypeError):
+            case.details["team"]["members"] = ["Bjørn"]  # type: ignore[index]
+        assert case.details["team"]["members"] == ("Anne",)
+        assert '"team":{"members":["Anne"]}' in innoproc.dumps(case)
+
     def test_payload_is_read_only(self) -> None:
         """Recorded payloads cannot be changed behind the history's back."""
         entry = in_needs().history[0]

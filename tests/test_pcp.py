@@ -288,7 +288,7 @@ class TestVolumes:
         ppi = innoproc.open_follow_on(case, reference="IP-1", at=day(610), by=LEAD)
         assert ppi.procedure_id == "innovation-partnership"
         assert ppi.authority == case.authority
-        assert ppi.details["related_processes"] == [
+        assert list(ppi.details["related_processes"]) == [
             {
                 "relationship": "planning",
                 "procedure": "pre-commercial-procurement",

@@ -81,7 +81,7 @@ def open_follow_on(
         procedure_id,
         reference=reference,
         authority=authority if authority is not None else case.authority,
-        **{**details, "related_processes": [related, *details.get("related_processes", [])]},
+        **{**details, "related_processes": [related, *details.get("related_processes", ())]},
     )
     case.record(
         "follow-on-procurement",

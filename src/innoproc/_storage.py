@@ -25,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from innoproc._engine.case import Case
+from innoproc._engine.case import Case, thaw
 from innoproc._engine.declare import Procedure
 from innoproc._engine.fields import EMPTY, Field, Payload
 from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
@@ -110,7 +110,7 @@ def dumps(case: Case) -> str:
         "procedure": case.procedure_id,
         "reference": case.reference,
         "authority": case.authority,
-        "details": dict(case.details),
+        "details": thaw(case.details),
         "state": state,
         "revision": len(history),
     }
@@ -293,13 +293,18 @@ def _depth(doc: Any, limit: int, start: int = 1) -> None:
             stack.extend((item, depth + 1) for item in items)
 
 
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+
+
 def _parse(text: object, max_size: int, max_depth: int) -> dict[str, Any]:
     if not isinstance(text, (str, bytes, bytearray)):
         raise CaseFormatError(f"expected JSON text, got {type(text).__name__}")
     if len(text) > max_size:
         raise CaseFormatError(f"document is larger than {max_size} characters")
     try:
-        doc = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+        if not isinstance(text, str):
+            text = text.decode(json.detect_encoding(text), "surrogatepass")
+        doc = _DECODER.decode(text)
     except CaseFormatError:
         raise
     except (ValueError, RecursionError) as exc:

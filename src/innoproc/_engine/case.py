@@ -65,11 +65,22 @@ def _check_json(value: object, path: str) -> None:
     )
 
 
-def _thaw(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [_thaw(v) for v in value]
+def _freeze(value: Any) -> Any:
+    """JSON data made read-only all the way down: objects become read-only mappings and
+    arrays tuples, so a case's details cannot be changed behind its history's back."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
     if isinstance(value, Mapping):
-        return {k: _thaw(v) for k, v in value.items()}
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """Frozen details back to plain JSON data (lists and dicts)."""
+    if isinstance(value, tuple):
+        return [thaw(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
     return value
 
 
@@ -114,7 +125,7 @@ class Case:
         self._procedure = procedure
         self._reference = reference
         self._authority = authority
-        self._details: Mapping[str, Any] = MappingProxyType(_thaw(details))
+        self._details: Mapping[str, Any] = _freeze(details)
         self._history: list[HistoryEntry] = []
         self._facts: dict[str, FactRecord] = {}
         self._state = procedure.initial
@@ -146,7 +157,8 @@ class Case:
 
     @property
     def details(self) -> Mapping[str, Any]:
-        """Free-form descriptive details given when the case was opened (read-only)."""
+        """Free-form descriptive details given when the case was opened (read-only all the
+        way down: objects are read-only mappings, arrays tuples)."""
         return self._details
 
     @property
