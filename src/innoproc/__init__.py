@@ -4,11 +4,14 @@ Every step of a case checks its legal and organisational preconditions and, when
 names every unmet precondition with its code, a message in English or Norwegian bokmål, and
 its legal or programme source.
 
+```pycon
 >>> import innoproc
 >>> case = innoproc.open_case("innovation-partnership", reference="2024/17",
 ...                           authority="Stavanger kommune")
 >>> print(", ".join(a.event for a in case.available()))
 start-market-dialogue, cancel
+
+```
 """
 
 from typing import TYPE_CHECKING, Any

@@ -16,10 +16,11 @@ def open_case(
 ) -> Case:
     """Open a new case of a procedure, in the procedure's initial state with an empty history.
 
-    ``procedure_id`` is a key of :func:`innoproc.procedures` or a :class:`Procedure` of your
+    ``procedure_id`` is a key of ``innoproc.procedures`` or a ``Procedure`` of your
     own. ``reference`` is your case number, ``authority`` the contracting authority, and
     ``details`` any descriptive JSON data (title, estimated value...) kept with the case.
 
+    ```pycon
     >>> import innoproc
     >>> case = innoproc.open_case("innovation-partnership", reference="2024/17",
     ...                           authority="Stavanger kommune", title="Smart home care")
@@ -27,6 +28,8 @@ def open_case(
     'needs'
     >>> case.details["title"]
     'Smart home care'
+
+    ```
     """
     if isinstance(procedure_id, Procedure):
         procedure = procedure_id
@@ -57,6 +60,7 @@ def open_follow_on(
     earlier case, and records the fact ``follow-on-procurement`` on the earlier case. The
     earlier case's procedure must declare that fact (the built-in PCP does).
 
+    ```pycon
     >>> from datetime import datetime
     >>> import innoproc
     >>> pcp = innoproc.open_case("pre-commercial-procurement", reference="PCP-1",
@@ -68,6 +72,8 @@ def open_follow_on(
     PCP-1
     >>> pcp.facts["follow-on-procurement"].get("reference")
     'IP-7'
+
+    ```
     """
     fact = case.procedure.facts.get("follow-on-procurement")
     if fact is None:

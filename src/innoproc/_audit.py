@@ -42,7 +42,7 @@ _RULES = {
 
 @attrs.frozen
 class Violation:
-    """One breach found by :func:`audit`: the entry (``seq``, ``name``) and its findings.
+    """One breach found by ``audit``: the entry (``seq``, ``name``) and its findings.
 
     ``kind`` is ``"order"`` (a step not possible where it was taken, or a header that does
     not follow from the history) or ``"precondition"`` (a step taken with unmet
@@ -62,7 +62,7 @@ class Violation:
 
 @attrs.frozen
 class AuditReport:
-    """The result of :func:`audit`: every violation, in history order."""
+    """The result of ``audit``: every violation, in history order."""
 
     procedure_id: str
     reference: str
@@ -156,16 +156,19 @@ def audit(
 ) -> AuditReport:
     """Replay a case's history through its procedure and report every breach.
 
-    Give a :class:`Case`, or the JSON text of one (then a document whose steps are out of
+    Give a ``Case``, or the JSON text of one (then a document whose steps are out of
     order or whose header does not follow from its history is read anyway, and those
     problems are reported too). Each step is assessed with the history before it; every
-    unmet precondition and every step out of order is a :class:`Violation` with codes and
+    unmet precondition and every step out of order is a ``Violation`` with codes and
     sources. Facts are not judged: they are what the steps are judged on.
 
+    ```pycon
     >>> import innoproc
     >>> case = innoproc.open_case("innovation-partnership", reference="1", authority="A")
     >>> innoproc.audit(case).ok
     True
+
+    ```
     """
     header: list[Violation] = []
     if isinstance(case_or_text, Case):

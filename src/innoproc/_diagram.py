@@ -1,8 +1,8 @@
 """Diagrams of procedures and cases: one small intermediate model, rendered by each backend.
 
-:func:`diagram` extracts a :class:`Diagram` (nodes and edges, with the current state and any
-refused step marked); :meth:`Diagram.to_mermaid` and :meth:`Diagram.to_dot` render it as text
-with no extra dependency; :meth:`Diagram.to_graphviz` and :meth:`Diagram.to_svg` use the
+``diagram`` extracts a ``Diagram`` (nodes and edges, with the current state and any
+refused step marked); ``Diagram.to_mermaid`` and ``Diagram.to_dot`` render it as text
+with no extra dependency; ``Diagram.to_graphviz`` and ``Diagram.to_svg`` use the
 optional ``graphviz`` package (``pip install 'innoproc[graphviz]'``; SVG also needs
 Graphviz's ``dot`` program).
 """
@@ -58,10 +58,13 @@ class Diagram:
     def to_mermaid(self) -> str:
         """A Mermaid ``stateDiagram-v2``, with the current state and refused steps styled.
 
+        ```pycon
         >>> import innoproc
         >>> text = innoproc.diagram("innovation-partnership").to_mermaid()
         >>> print(text.splitlines()[0])
         stateDiagram-v2
+
+        ```
         """
         ids = {n.name: n.name.replace("-", "_") for n in self.nodes}
         lines = ["stateDiagram-v2", f"    %% {self.title}"]
@@ -103,9 +106,12 @@ class Diagram:
     def to_dot(self) -> str:
         """Graphviz DOT text (no dependency needed to produce it).
 
+        ```pycon
         >>> import innoproc
         >>> innoproc.diagram("triple-diamond").to_dot().startswith('digraph "triple-diamond"')
         True
+
+        ```
         """
         lines = [
             f'digraph "{self.procedure_id}" {{',
@@ -193,7 +199,7 @@ def diagram(
     lang: str = "en",
     refused: Assessment | None = None,
 ) -> Diagram:
-    """The :class:`Diagram` of a procedure (by id or object) or of a case.
+    """The ``Diagram`` of a procedure (by id or object) or of a case.
 
     For a case, its current state is highlighted and the steps possible now are marked
     ``ok`` or ``refused`` (with their unmet codes). ``refused`` marks one refused step (from

@@ -1,4 +1,4 @@
-"""The exception hierarchy of innoproc: every error derives from :class:`InnoprocError`.
+"""The exception hierarchy of innoproc: every error derives from ``InnoprocError``.
 
 Each exception also subclasses the builtin it resembles (``ValueError``, ``LookupError``), so
 code that already catches those keeps working. Messages say what was expected and what was

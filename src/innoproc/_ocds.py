@@ -53,10 +53,13 @@ _PCP_PHASES = (
 def eforms_procedure_type(procedure_id: str) -> str | None:
     """The eForms procedure type code (BT-105) of a procedure, or ``None`` where none exists.
 
+    ```pycon
     >>> eforms_procedure_type("innovation-partnership")
     'innovation'
     >>> eforms_procedure_type("pre-commercial-procurement") is None
     True
+
+    ```
     """
     return EFORMS_PROCEDURE_TYPES.get(procedure_id)
 
@@ -74,7 +77,7 @@ def to_ocds(case: Case, *, ocid_prefix: str = "ocds-innoproc") -> dict[str, Any]
 
     ``ocid_prefix`` is your publisher's registered prefix. Supported: the innovation
     partnership, pre-commercial procurement and the triple diamond's procurement of
-    supplier competence; other procedures raise :class:`InnoprocError`.
+    supplier competence; other procedures raise ``InnoprocError``.
     """
     pid = case.procedure_id
     if pid not in ("innovation-partnership", "pre-commercial-procurement", "triple-diamond"):

@@ -60,12 +60,13 @@ def open_application(
     title: str | None = None,
     **details: Any,
 ) -> Case:
-    """Open an application to ``scheme`` (an id of :func:`innoproc.schemes` or your own).
+    """Open an application to ``scheme`` (an id of ``innoproc.schemes`` or your own).
 
     The applicant's particulars are recorded as the fact ``application`` at ``at`` (they are
     what eligibility is judged on); ``details`` are kept with the case. The application
     starts as a draft: ``apply("submit", ...)`` checks the round's deadline.
 
+    ```pycon
     >>> from datetime import datetime
     >>> import innoproc
     >>> app = innoproc.open_application(
@@ -74,6 +75,8 @@ def open_application(
     ...     procurement_rules=True, at=datetime(2020, 4, 1, tzinfo=innoproc.OSLO), by="Clerk")
     >>> app.state, app.procedure_id
     ('draft', 'innovation-norway-partnership-2020-application')
+
+    ```
     """
     chosen = _scheme(scheme)
     the_round = chosen.round(round)
@@ -170,10 +173,13 @@ _BUDGET_RULE = Text(
 class Portfolio:
     """One call's applications as one object an analyst can query.
 
+    ```pycon
     >>> import innoproc
     >>> p = innoproc.Portfolio("municipal-innovation-fund")
     >>> p.budget, p.budget_used, p.budget_left
     (Decimal('2000000'), Decimal('0'), Decimal('2000000'))
+
+    ```
     """
 
     def __init__(
@@ -252,7 +258,7 @@ class Portfolio:
     ) -> StepRecord:
         """Fund an application, refusing a grant larger than the budget left.
 
-        A grant over the budget raises :class:`PreconditionFailed` with the finding
+        A grant over the budget raises ``PreconditionFailed`` with the finding
         ``budget-available``; everything else is the application's own ``fund`` step.
         """
         left = self.budget_left
@@ -396,7 +402,7 @@ class Portfolio:
         return rows
 
     def to_dataframe(self) -> Any:
-        """The :meth:`table` as a pandas DataFrame (needs pandas: ``pip install pandas``)."""
+        """The ``table`` as a pandas DataFrame (needs pandas: ``pip install pandas``)."""
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment

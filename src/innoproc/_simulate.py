@@ -1,9 +1,9 @@
 """Scenario simulation: run many cases through a procedure with per-step outcome probabilities.
 
-A :class:`Scenario` says, for each state, what happens there: which facts get recorded, with
+A ``Scenario`` says, for each state, what happens there: which facts get recorded, with
 which probabilities the outcomes go one way or the other, how long it takes and what it
-costs, and which step is taken next. :func:`simulate` runs it many times, seeded and
-reproducible, on any :class:`concurrent.futures.Executor` (processes locally, or a cluster
+costs, and which step is taken next. ``simulate`` runs it many times, seeded and
+reproducible, on any ``concurrent.futures.Executor`` (processes locally, or a cluster
 executor such as Dask's), and collects where each case ended, after how long and at what cost.
 
 Every simulated case is a real case: each step goes through the engine and its
@@ -37,8 +37,8 @@ START = datetime(2025, 1, 6, 9, 0, tzinfo=OSLO)
 class Sim:
     """The handle a scenario's state handlers act through: one simulated case and its dice.
 
-    ``rng`` is this run's own :class:`random.Random`; ``clock`` advances with :meth:`wait`;
-    :meth:`spend` adds to the run's cost.
+    ``rng`` is this run's own ``random.Random``; ``clock`` advances with ``wait``;
+    ``spend`` adds to the run's cost.
     """
 
     __slots__ = ("case", "clock", "cost", "refusals", "rng", "steps")
@@ -84,7 +84,7 @@ Handler = Callable[[Sim], None]
 
 
 class Scenario:
-    """What happens in each state of a procedure, as plain functions of a :class:`Sim`.
+    """What happens in each state of a procedure, as plain functions of a ``Sim``.
 
     ``handlers`` maps state names to functions; a run ends when the case reaches a final
     state, when a handler leaves the case where it was (it is *stuck*), or after
@@ -236,15 +236,18 @@ def simulate(
 
     Run ``i`` uses a seed derived from ``seed`` and ``i`` only, so the results are the same
     whether the runs go in one process or are spread over an ``executor`` (any
-    :class:`concurrent.futures.Executor`: a ``ProcessPoolExecutor``, or Dask's
+    ``concurrent.futures.Executor``: a ``ProcessPoolExecutor``, or Dask's
     ``client.get_executor()`` for large runs). ``progress=True`` prints progress to stderr
     on long runs; a callable receives ``(done, total)``.
 
+    ```pycon
     >>> import innoproc
     >>> from innoproc import scenarios
     >>> result = innoproc.simulate(scenarios.innovation_partnership(), runs=50, seed=1)
     >>> sorted(result.ends) == sorted(set(r.end for r in result.runs))
     True
+
+    ```
     """
     if runs < 0:
         raise ValueError(f"runs must not be negative, got {runs}")

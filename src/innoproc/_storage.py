@@ -12,7 +12,7 @@ procedure, so the stored state must follow from it. Format version 1::
                   "from": "needs", "to": "market-dialogue", "at": "...", "by": "...",
                   "payload": {...}}]}
 
-``loads`` never executes code from the input and raises only :class:`CaseFormatError`.
+``loads`` never executes code from the input and raises only ``CaseFormatError``.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from innoproc._errors import CaseFormatError, InnoprocError
 from innoproc._procedures import procedures as _builtin_procedures
 
 FORMAT = "innoproc-case"
-#: The format version :func:`dumps` writes.
+#: The format version ``dumps`` writes.
 FORMAT_VERSION = 1
-#: The largest document :func:`loads` reads by default (characters).
+#: The largest document ``loads`` reads by default (characters).
 MAX_SIZE = 16 * 1024 * 1024
 
 
@@ -76,8 +76,11 @@ def _entry_json(case: Case, entry: HistoryEntry) -> dict[str, Any]:
 def json_schema(version: int = FORMAT_VERSION) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of case documents of format ``version``.
 
+    ```pycon
     >>> json_schema()["title"]
     'innoproc case, format version 1'
+
+    ```
     """
     from importlib.resources import files
 
@@ -89,7 +92,7 @@ def json_schema(version: int = FORMAT_VERSION) -> dict[str, Any]:
 
 
 def dumps(case: Case) -> str:
-    """The case as JSON text (format version 1); :func:`loads` reads it back.
+    """The case as JSON text (format version 1); ``loads`` reads it back.
 
     The output is deterministic: the same case always gives the same text.
     """
@@ -247,7 +250,7 @@ def _resolve(
     return found
 
 
-#: The deepest nesting of arrays and objects :func:`loads` accepts by default.
+#: The deepest nesting of arrays and objects ``loads`` accepts by default.
 MAX_DEPTH = 32
 
 #: Upgrades of earlier format versions, each from version ``n`` to ``n + 1``. Version 1 is
@@ -258,7 +261,7 @@ _MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 
 @attrs.frozen
 class LoadProblem:
-    """Something :func:`loads` accepts only for an audit: a step out of order or a header
+    """Something ``loads`` accepts only for an audit: a step out of order or a header
     that does not follow from the history."""
 
     path: str
@@ -455,18 +458,18 @@ def loads(
     max_depth: int = MAX_DEPTH,
     for_audit: bool = False,
 ) -> Case:
-    """Read a case written by :func:`dumps` (any released format version).
+    """Read a case written by ``dumps`` (any released format version).
 
     ``procedures`` adds your own procedure declarations to the built-in ones (and overrides
     one with the same id). The history is replayed: every step must leave the state it
     starts from and reach the state the procedure says, entries come in time order, and the
     stated state and revision must follow from the history. ``max_size`` (characters) and
-    ``max_depth`` (nesting) bound the input. Any problem raises :class:`CaseFormatError`
+    ``max_depth`` (nesting) bound the input. Any problem raises ``CaseFormatError``
     naming the JSON path; nothing in the input is ever executed.
 
     ``for_audit=True`` loads a document whose steps are out of order or whose header does not
     follow from its history (an import from another system, or a tampered file) so that
-    :func:`innoproc.audit` can report on it; the case's state is then the fold of its
+    ``innoproc.audit`` can report on it; the case's state is then the fold of its
     history. Malformed documents are refused all the same.
     """
     case, _ = read_document(

@@ -24,18 +24,21 @@ def _nonempty(instance: object, attribute: attrs.Attribute[str], value: str) -> 
 class Text:
     """A short text in English and Norwegian bokmål.
 
+    ```pycon
     >>> t = Text(en="Market dialogue", nb="Markedsdialog")
     >>> t.get("nb")
     'Markedsdialog'
     >>> str(t)
     'Market dialogue'
+
+    ```
     """
 
     en: str = attrs.field(validator=_nonempty)
     nb: str = attrs.field(validator=_nonempty)
 
     def get(self, lang: str = "en") -> str:
-        """The text in ``lang`` (``"en"`` or ``"nb"``); raises :class:`UnknownLanguage`."""
+        """The text in ``lang`` (``"en"`` or ``"nb"``); raises ``UnknownLanguage``."""
         if lang == "en":
             return self.en
         if lang == "nb":
@@ -53,10 +56,13 @@ class Source:
     ``verified`` is ``False`` where the project's domain notes could not confirm the exact
     provision; such rules are configurable defaults and say so in their docs.
 
+    ```pycon
     >>> str(Source("Directive 2014/24/EU", "art. 31(1)"))
     'Directive 2014/24/EU art. 31(1)'
     >>> str(Source("FOA", "del III", verified=False))
     'FOA del III (unverified)'
+
+    ```
     """
 
     instrument: str = attrs.field(validator=_nonempty)

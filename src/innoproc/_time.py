@@ -12,7 +12,7 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 
 def require_aware(argument: str, value: datetime) -> datetime:
-    """Return ``value`` if it is an aware datetime, else raise :class:`NaiveDatetimeError`."""
+    """Return ``value`` if it is an aware datetime, else raise ``NaiveDatetimeError``."""
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise NaiveDatetimeError(argument, value)
     return value

@@ -20,8 +20,9 @@ same regulation (Directive 2014/24/EU recital 106). Its rules, as applied here:
 All instants are timezone-aware; the default zone is Europe/Oslo, and "the end of a day" is
 its last instant there (23:59:59.999999). Public holidays come from the maintained
 `holidays <https://pypi.org/project/holidays/>`_ package, loaded on first use so that
-``import innoproc`` stays fast; pass another :class:`HolidayCalendar` for another country.
+``import innoproc`` stays fast; pass another ``HolidayCalendar`` for another country.
 
+```pycon
 >>> from datetime import datetime
 >>> from innoproc import OSLO, deadlines
 >>> sent = datetime(2024, 3, 1, 10, 0, tzinfo=OSLO)
@@ -30,6 +31,8 @@ its last instant there (23:59:59.999999). Public holidays come from the maintain
 datetime.date(2024, 4, 2)
 >>> p.end.isoformat()
 '2024-04-02T23:59:59.999999+02:00'
+
+```
 """
 
 from __future__ import annotations
@@ -111,9 +114,12 @@ class HolidayCalendar:
     The ``holidays`` package is imported, and each year's holidays computed, only when first
     needed; lookups afterwards are a set membership test. Safe to share between threads.
 
+    ```pycon
     >>> from datetime import date
     >>> NORWAY.is_holiday(date(2024, 5, 17)), NORWAY.is_holiday(date(2024, 5, 16))
     (True, False)
+
+    ```
     """
 
     country: str = "NO"
@@ -180,11 +186,14 @@ def end_of_day(day: date, tz: tzinfo = OSLO) -> datetime:
 def describe(instant: datetime, tz: tzinfo = OSLO) -> str:
     """``instant`` as local wall-clock time in ``tz``; the end of a day reads ``24:00``.
 
+    ```pycon
     >>> from datetime import timezone
     >>> describe(end_of_day(date(2024, 4, 2)))
     '2024-04-02 24:00'
     >>> describe(datetime(2020, 4, 16, 15, 0, tzinfo=timezone.utc))
     '2020-04-16 17:00'
+
+    ```
     """
     local = require_aware("instant", instant).astimezone(tz)
     if local.time() == time.max:
@@ -246,11 +255,14 @@ def period(
     (a period expressed in working days counts only working days, art. 3(3)). An event given
     as a date is taken as happening on that day in ``tz``.
 
+    ```pycon
     >>> from datetime import date
     >>> period(date(2024, 1, 31), 1, "months").last_day      # no 31 February
     datetime.date(2024, 2, 29)
     >>> period(date(2024, 5, 15), 2).last_day               # 17 May, then a weekend
     datetime.date(2024, 5, 21)
+
+    ```
     """
     if unit not in _UNITS:
         raise ValueError(f"unit must be one of {', '.join(_UNITS)}, got {unit!r}")
@@ -300,12 +312,15 @@ def period(
 def lateness(at: datetime, deadline: datetime) -> timedelta | None:
     """How late ``at`` is for ``deadline`` (``None`` when in time; the deadline is inclusive).
 
+    ```pycon
     >>> from datetime import datetime, timezone
     >>> d = datetime(2020, 4, 16, 17, 0, tzinfo=OSLO)
     >>> lateness(d, d) is None
     True
     >>> lateness(datetime(2020, 4, 16, 15, 1, tzinfo=timezone.utc), d)   # 17:01 in Oslo
     datetime.timedelta(seconds=60)
+
+    ```
     """
     require_aware("at", at)
     require_aware("deadline", deadline)
@@ -380,10 +395,13 @@ def parse_deadline(text: str, *, tz: tzinfo = OSLO) -> datetime:
     in ``tz``. Slashed dates such as ``03/04/2020`` are refused as ambiguous (3 April or
     March 4?), as are two-digit years and anything else that cannot be read one way only.
 
+    ```pycon
     >>> parse_deadline("16. april 2020 kl. 17.00").isoformat()
     '2020-04-16T17:00:00+02:00'
     >>> parse_deadline("9. mars 2018").isoformat()
     '2018-03-09T23:59:59.999999+01:00'
+
+    ```
     """
     if not isinstance(text, str):
         raise DateParseError(f"expected text, got {text!r}", repr(text))
@@ -434,12 +452,15 @@ def schedule(start: datetime, every: relativedelta | timedelta, count: int) -> t
     check three months after a kick-off on 30 November 2018 is on 28 February 2019, and the
     next on 30 May 2019.
 
+    ```pycon
     >>> from dateutil.relativedelta import relativedelta
     >>> kickoff = datetime(2018, 11, 30, 10, 0, tzinfo=OSLO)
     >>> for d in schedule(kickoff, relativedelta(months=3), 2):
     ...     print(d.date())
     2019-02-28
     2019-05-30
+
+    ```
     """
     require_aware("start", start)
     if count < 0:
@@ -457,12 +478,15 @@ def schedule(start: datetime, every: relativedelta | timedelta, count: int) -> t
 def recurrences(rule: str, start: datetime) -> Iterator[datetime]:
     """The instants of an RFC 5545 recurrence ``rule`` from ``start`` (via dateutil.rrule).
 
+    ```pycon
     >>> monday = datetime(2024, 1, 1, 9, 0, tzinfo=OSLO)
     >>> for d in recurrences("FREQ=MONTHLY;BYDAY=1MO;COUNT=3", monday):
     ...     print(d.date())
     2024-01-01
     2024-02-05
     2024-03-04
+
+    ```
     """
     from dateutil.rrule import rrulestr
 

@@ -2,7 +2,7 @@
 
 Fixtures:
 
-- ``compliance``: the helpers of :mod:`innoproc.testing` (``compliance.assert_complies(case)``,
+- ``compliance``: the helpers of ``innoproc.testing`` (``compliance.assert_complies(case)``,
   ``assert_violates``, ``assert_refused``, ``assert_allowed``);
 - ``innoproc_clock``: an aware clock in Europe/Oslo for writing histories
   (``clock.now``, ``clock.advance(days=3)``);
@@ -42,7 +42,7 @@ class Clock:
 
 @pytest.fixture
 def compliance() -> SimpleNamespace:
-    """The compliance helpers of :mod:`innoproc.testing`."""
+    """The compliance helpers of ``innoproc.testing``."""
     return SimpleNamespace(
         assert_complies=testing.assert_complies,
         assert_violates=testing.assert_violates,

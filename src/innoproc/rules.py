@@ -4,11 +4,14 @@ A rule that more than one procedure relies on (leadership anchoring, a described
 solution already on the market) is declared once here and used by each procedure, so its
 code, wording and source cannot drift apart. Use them in your own procedures too:
 
+```pycon
 >>> from innoproc import rules
 >>> rules.LEADERSHIP_ANCHORING
 <precondition leadership-anchoring>
 >>> rules.LEADERSHIP_ANCHORING.source.provision
 "'topplederforankring', 'lederforankring'"
+
+```
 """
 
 from __future__ import annotations
@@ -91,8 +94,11 @@ MARKET_DIALOGUE_OUTCOME = FactType(
 def not_recorded(fact: FactType) -> Shortfall:
     """The shortfall of a rule whose evidence, fact ``fact``, has not been recorded.
 
+    ```pycon
     >>> print(not_recorded(NEED_DESCRIPTION).nb)
     Ikke registrert: Beskrivelse av behovet (faktum 'need-description').
+
+    ```
     """
     return Shortfall(
         f"Not recorded: {fact.title.en} (fact '{fact.name}').",
@@ -113,8 +119,11 @@ def found(
 
     ``listed`` adds the English problems to the details under ``problems``.
 
+    ```pycon
     >>> print(found([("round 2 changed the award criteria", "runde 2 endret kriteriene")]).nb)
     Funnet: runde 2 endret kriteriene.
+
+    ```
     """
     if not problems:
         return None
@@ -218,7 +227,7 @@ NO_MARKET_SOLUTION = Precondition(
 )
 
 
-#: The field an event declares to carry the deadline :data:`SUBMITTED_IN_TIME` checks.
+#: The field an event declares to carry the deadline ``SUBMITTED_IN_TIME`` checks.
 DEADLINE_FIELD = Field("deadline", "datetime", doc="The call's deadline (inclusive).")
 
 

@@ -1,15 +1,18 @@
 """Ready-made scenarios for the built-in procedures and funding schemes.
 
 Each factory takes the probabilities, durations and costs an analyst wants to vary and
-returns a :class:`~innoproc.Scenario` for :func:`innoproc.simulate`. The defaults are
+returns a ``innoproc.Scenario`` for ``innoproc.simulate``. The defaults are
 illustrations, not statistics: set them from your own experience.
 
+```pycon
 >>> import innoproc
 >>> from innoproc import scenarios
 >>> found_often = scenarios.innovation_partnership(market_solution=0.9)
 >>> result = innoproc.simulate(found_often, runs=200, seed=7)
 >>> result.share("cancelled") > 0.8
 True
+
+```
 """
 
 from __future__ import annotations

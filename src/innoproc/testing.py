@@ -1,14 +1,17 @@
 """Compliance helpers for test suites: assert that a case complied, or failed with given codes.
 
-Plain functions, usable with any test runner; each raises :class:`AssertionError` with a
+Plain functions, usable with any test runner; each raises ``AssertionError`` with a
 readable explanation (the audit or assessment in plain language). The pytest plugin
-(installed with innoproc, see :mod:`innoproc.pytest_plugin`) offers them as fixtures.
+(installed with innoproc, see ``innoproc.pytest_plugin``) offers them as fixtures.
 
+```pycon
 >>> import innoproc
 >>> from innoproc.testing import assert_complies
 >>> report = assert_complies(innoproc.open_case("triple-diamond", reference="1", authority="A"))
 >>> report.ok
 True
+
+```
 """
 
 from __future__ import annotations

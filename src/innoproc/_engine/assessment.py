@@ -24,8 +24,11 @@ class Shortfall:
     precondition; ``nb`` defaults to ``en``); ``details`` carries the figures a program may
     want (dates, counts).
 
+    ```pycon
     >>> Shortfall("only 2 candidates invited", "bare 2 kandidater invitert", invited=2).details
     mappingproxy({'invited': 2})
+
+    ```
     """
 
     __slots__ = ("details", "en", "nb")

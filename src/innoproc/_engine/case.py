@@ -87,9 +87,9 @@ def thaw(value: Any) -> Any:
 class Case:
     """One case of a procedure: its identity, its history, and the state that follows from it.
 
-    Create cases with :func:`innoproc.open_case` (or :func:`innoproc.loads`). Ask what may
-    happen with :meth:`check` and :meth:`available`, record what preconditions look at with
-    :meth:`record`, and move the case with :meth:`apply`.
+    Create cases with ``innoproc.open_case`` (or ``innoproc.loads``). Ask what may
+    happen with ``check`` and ``available``, record what preconditions look at with
+    ``record``, and move the case with ``apply``.
     """
 
     __slots__ = (
@@ -248,8 +248,8 @@ class Case:
         """Assess ``event`` with ``payload`` now (or ``at``), without changing the case.
 
         Every precondition is evaluated and every unmet one is reported; required fields
-        not given are listed in ``missing``. Unknown events raise :class:`UnknownEvent`;
-        unknown fields or wrong types raise :class:`InvalidPayload`.
+        not given are listed in ``missing``. Unknown events raise ``UnknownEvent``;
+        unknown fields or wrong types raise ``InvalidPayload``.
         """
         spec = self._event(event)
         when = datetime.now(OSLO) if at is None else require_aware("at", at)
@@ -291,10 +291,10 @@ class Case:
     ) -> StepRecord:
         """Apply ``event`` at the aware instant ``at`` by actor ``by``; return its record.
 
-        Raises :class:`TransitionNotAllowed` if the event is not possible from the current
-        state, :class:`PreconditionFailed` (with ``.unmet``) if any precondition is unmet,
-        and :class:`InvalidPayload` for missing, unknown or mistyped fields. With
-        ``expected_revision``, raises :class:`ConcurrencyConflict` if the case has changed
+        Raises ``TransitionNotAllowed`` if the event is not possible from the current
+        state, ``PreconditionFailed`` (with ``.unmet``) if any precondition is unmet,
+        and ``InvalidPayload`` for missing, unknown or mistyped fields. With
+        ``expected_revision``, raises ``ConcurrencyConflict`` if the case has changed
         since the caller read it. A refused or failing step leaves the case exactly as it
         was. Safe to call from several threads.
         """
@@ -347,7 +347,7 @@ class Case:
 
         Every field the fact declares as required must be given; a later record of the same
         fact supersedes the earlier one for preconditions, and both stay in the history.
-        ``expected_revision`` works as in :meth:`apply`.
+        ``expected_revision`` works as in ``apply``.
         """
         spec = self._procedure._facts.get(fact)
         if spec is None:

@@ -2,7 +2,7 @@
 
 A procedure is declared as data and checked when it is built: unknown states or
 preconditions, unreachable states and non-final states with no way out raise
-:class:`~innoproc.InvalidDefinition` naming the culprit. The compiled ``transitions``
+``innoproc.InvalidDefinition`` naming the culprit. The compiled ``transitions``
 machine is built once per procedure and shared by every case of it.
 """
 
@@ -39,7 +39,7 @@ def _check_name(kind: str, name: str) -> None:
 class Context:
     """What a precondition's test sees: the case's facts and history, the event and payload.
 
-    Tests read facts through :meth:`fact` and :meth:`facts`, steps through :meth:`steps`,
+    Tests read facts through ``fact`` and ``facts``, steps through ``steps``,
     the event's fields through ``payload`` and the moment through ``at``.
     """
 
@@ -87,7 +87,7 @@ class Context:
 
 
 #: What a precondition's test returns: ``True``/``None`` when met, ``False`` or a
-#: :class:`Shortfall` (with particulars) when not.
+#: ``Shortfall`` (with particulars) when not.
 Verdict = Union[bool, None, Shortfall]  # noqa: UP007 - a runtime alias on 3.10
 Test = Callable[[Context], Verdict]
 
@@ -156,10 +156,11 @@ class Precondition:
 
     Each precondition has a stable ``code`` (users store and test against it), the rule in
     English and Norwegian bokmål, its legal or programme ``source``, and a ``test`` that
-    looks at a :class:`Context`. ``reads`` lists the fact types the test looks at (they are
+    looks at a ``Context``. ``reads`` lists the fact types the test looks at (they are
     declared on every procedure that uses the precondition); ``uses`` lists the event fields
     it needs (it is not assessed until they are given).
 
+    ```pycon
     >>> from innoproc import Precondition, Source, Text
     >>> p = Precondition(
     ...     code="budget-approved",
@@ -169,6 +170,8 @@ class Precondition:
     ... )
     >>> p
     <precondition budget-approved>
+
+    ```
     """
 
     code: str
@@ -184,7 +187,7 @@ class Precondition:
             raise InvalidDefinition(f"precondition {self.code!r}: test must be callable", self.code)
 
     def evaluate(self, ctx: Context) -> Finding | None:
-        """Run the test; ``None`` when the rule is met, else a :class:`Finding`."""
+        """Run the test; ``None`` when the rule is met, else a ``Finding``."""
         verdict = self.test(ctx)
         if verdict is True or verdict is None:
             return None

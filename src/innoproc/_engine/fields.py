@@ -114,9 +114,12 @@ def _valid_kind(instance: object, attribute: attrs.Attribute[str], value: str) -
 class Field:
     """A named, typed entry of an event's or a fact's payload.
 
+    ```pycon
     >>> from datetime import date
     >>> Field("notice_sent", "date").validate(date(2024, 3, 1))
     datetime.date(2024, 3, 1)
+
+    ```
     """
 
     name: str
@@ -125,7 +128,7 @@ class Field:
     doc: str = ""
 
     def validate(self, value: object) -> Any:
-        """Return ``value`` normalised to this field's kind, or raise :class:`InvalidPayload`."""
+        """Return ``value`` normalised to this field's kind, or raise ``InvalidPayload``."""
         return _CHECKS[self.kind](self.name, value)
 
     def encode(self, value: Any) -> Any:
@@ -140,7 +143,7 @@ class Field:
         return value
 
     def decode(self, raw: object) -> Any:
-        """The Python value for a JSON value; raises :class:`InvalidPayload` or ValueError."""
+        """The Python value for a JSON value; raises ``InvalidPayload`` or ValueError."""
         kind = self.kind
         if kind == "amount":
             if not isinstance(raw, str):
@@ -168,7 +171,7 @@ def validate_payload(
     """Check ``payload`` against ``fields``.
 
     Returns the normalised, read-only payload and the names of required fields that are
-    missing. Unknown keys and wrong types raise :class:`InvalidPayload` (bad input); missing
+    missing. Unknown keys and wrong types raise ``InvalidPayload`` (bad input); missing
     fields are reported, not raised, so that ``check`` can explain what is still needed.
     """
     clean: dict[str, Any] = {}

@@ -18,8 +18,11 @@ _BUILTIN: Mapping[str, Procedure] = MappingProxyType(
 def procedures() -> Mapping[str, Procedure]:
     """The built-in procedures by id (read-only).
 
+    ```pycon
     >>> import innoproc
     >>> sorted(innoproc.procedures())
     ['innovation-partnership', 'pre-commercial-procurement', 'triple-diamond']
+
+    ```
     """
     return _BUILTIN

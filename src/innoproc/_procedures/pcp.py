@@ -9,7 +9,7 @@ Shape: phase 0 preparation (needs, state of the art, open market consultation) -
 tenders -> phase 1 solution design -> phase 2 prototyping -> phase 3 original development
 and a limited test series -> completed. Suppliers compete in every phase and are
 down-selected after each by the evaluation published in the call. PCP never buys commercial
-volumes: that needs a separate procurement (:func:`innoproc.open_follow_on`).
+volumes: that needs a separate procurement (``innoproc.open_follow_on``).
 """
 
 from __future__ import annotations
@@ -440,8 +440,8 @@ def pre_commercial_procurement(*, min_suppliers: int = DEFAULT_MIN_SUPPLIERS) ->
     """The PCP procedure, with ``min_suppliers`` competing suppliers required per phase.
 
     The registered procedure uses the default of 2. EU law sets no minimum; pass another
-    value for a stricter programme and give the result to :func:`innoproc.open_case` and
-    :func:`innoproc.loads`.
+    value for a stricter programme and give the result to ``innoproc.open_case`` and
+    ``innoproc.loads``.
     """
     if isinstance(min_suppliers, bool) or not isinstance(min_suppliers, int) or min_suppliers < 1:
         raise ValueError(

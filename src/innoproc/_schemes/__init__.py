@@ -26,9 +26,12 @@ _BUILTIN: Mapping[str, Scheme] = MappingProxyType(
 def schemes() -> Mapping[str, Scheme]:
     """The built-in funding schemes by id (read-only).
 
+    ```pycon
     >>> import innoproc
     >>> sorted(innoproc.schemes())
     ['innovation-norway-partnership-2020', 'innovation-norway-sketch-2017',
      'municipal-innovation-fund', 'stimulab-2018']
+
+    ```
     """
     return _BUILTIN

@@ -10,7 +10,7 @@ and fail").
 
 The seed gives no deadlines and no project length: the rounds have no deadline, and the
 project length (12 months) and the kickoff one month after funding are innoproc's
-defaults (unverified); declare your own fund with :func:`municipal_innovation_fund`.
+defaults (unverified); declare your own fund with ``municipal_innovation_fund``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Funding schemes and calls, declared as data; applications are cases of a derived procedure.
 
-A :class:`Scheme` says who owns the money, how much there is, who may apply, by when (per
+A ``Scheme`` says who owns the money, how much there is, who may apply, by when (per
 round), on which criteria (must-criteria that disqualify, weighed criteria that score), how
 funded projects are followed up and what they must deliver. From it innoproc derives the
 *application procedure* (submitted, eligible or refused, assessed, funded / deferred /
