@@ -9,13 +9,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import atheris
-
-with atheris.instrument_imports():
-    import innoproc
-
 
 def target(data: bytes) -> None:
+    """Load ``data``; a case that loads must round-trip unchanged."""
+    import innoproc
+
     try:
         case = innoproc.loads(data)
     except innoproc.CaseFormatError:
@@ -25,12 +23,17 @@ def target(data: bytes) -> None:
         raise AssertionError("round trip changed the document")
 
 
-if __name__ == "__main__":
+def main() -> None:
+    import atheris  # only when run as a fuzzer: pytest imports this file for doctests
+
+    with atheris.instrument_imports():
+        import innoproc  # noqa: F401
+
     corpus = Path(__file__).parent / "golden" / "v1"
-    argv = (
-        [*sys.argv, str(corpus)]
-        if not any(not a.startswith("-") for a in sys.argv[1:])
-        else sys.argv
-    )
-    atheris.Setup(argv, target)
+    has_corpus = any(not a.startswith("-") for a in sys.argv[1:])
+    atheris.Setup(sys.argv if has_corpus else [*sys.argv, str(corpus)], target)
     atheris.Fuzz()
+
+
+if __name__ == "__main__":
+    main()

@@ -37,6 +37,13 @@ class TestRoundTrip:
         again.apply("purchase", at=day(400), by=PM, price=Decimal("1"), performance_levels_met=True)
         assert again.state == "purchased"
 
+    def test_utc_z_suffix(self) -> None:
+        """Timestamps written with 'Z' (as other systems do) are read as UTC."""
+        doc = json.loads(innoproc.dumps(in_needs()))
+        doc["history"][0]["at"] = "2024-01-09T08:00:00Z"
+        case = innoproc.loads(json.dumps(doc))
+        assert case.history[0].at.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+
     def test_bytes(self) -> None:
         """UTF-8 bytes load too."""
         text = innoproc.dumps(new_case())

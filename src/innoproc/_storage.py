@@ -157,7 +157,8 @@ def _instant(raw: object, i: int) -> datetime:
     if type(raw) is not str:
         raise CaseFormatError("a timestamp must be an ISO 8601 string", f"$.history[{i}].at")
     try:
-        value = datetime.fromisoformat(raw)
+        # 'Z' is read on every supported Python (3.10's fromisoformat does not know it).
+        value = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
     except ValueError:
         raise CaseFormatError(f"not an ISO 8601 timestamp: {raw!r}", f"$.history[{i}].at") from None
     if value.tzinfo is None:
