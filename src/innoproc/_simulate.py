@@ -107,13 +107,14 @@ class Scenario:
         self.handlers = dict(handlers)
         self.name = name or procedure.id
         self.max_steps = max_steps
+        self._finals = frozenset(n for n, s in procedure.states.items() if s.final)
 
     def run(self, seed: int, index: int = 0) -> RunResult:
         """One seeded run: the same seed always gives the same result."""
         rng = random.Random(seed)
         case = Case(self.procedure, reference=f"sim-{index}", authority="simulation")
         sim = Sim(case, rng)
-        finals = {n for n, s in self.procedure.states.items() if s.final}
+        finals = self._finals
         calls = 0
         stuck = False
         while case.state not in finals and calls < self.max_steps:

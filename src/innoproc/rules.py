@@ -17,7 +17,7 @@ code, wording and source cannot drift apart. Use them in your own procedures too
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from innoproc._engine.assessment import Shortfall
@@ -37,6 +37,7 @@ __all__ = [
     "NO_MARKET_SOLUTION",
     "SUBMITTED_IN_TIME",
     "found",
+    "late",
     "not_recorded",
     "recorded",
 ]
@@ -140,9 +141,8 @@ def found(
 
 
 def _leadership_anchoring(ctx: Context) -> Shortfall | None:
-    if ctx.fact(LEADERSHIP_DECISION.name) is None:
-        return not_recorded(LEADERSHIP_DECISION)
-    return None
+    record = recorded(ctx, LEADERSHIP_DECISION)
+    return record if isinstance(record, Shortfall) else None
 
 
 # Seed 002 (Difi, Innovation Norway and LUP, 2017): an innovation partnership "krever
@@ -166,9 +166,9 @@ LEADERSHIP_ANCHORING = Precondition(
 
 
 def _need_described(ctx: Context) -> Shortfall | None:
-    need = ctx.fact(NEED_DESCRIPTION.name)
-    if need is None:
-        return not_recorded(NEED_DESCRIPTION)
+    need = recorded(ctx, NEED_DESCRIPTION)
+    if isinstance(need, Shortfall):
+        return need
     if need.get("functional") is not True:
         return Shortfall(
             "The recorded description is a detailed specification, not a functional one.",
@@ -195,9 +195,9 @@ NEED_DESCRIBED = Precondition(
 
 
 def _no_market_solution(ctx: Context) -> Shortfall | None:
-    outcome = ctx.fact(MARKET_DIALOGUE_OUTCOME.name)
-    if outcome is None:
-        return not_recorded(MARKET_DIALOGUE_OUTCOME)
+    outcome = recorded(ctx, MARKET_DIALOGUE_OUTCOME)
+    if isinstance(outcome, Shortfall):
+        return outcome
     if outcome.get("solution_available") is not False:
         found = outcome.get("summary")
         suffix_en = f" It found: {found}." if found else ""
@@ -231,21 +231,26 @@ NO_MARKET_SOLUTION = Precondition(
 DEADLINE_FIELD = Field("deadline", "datetime", doc="The call's deadline (inclusive).")
 
 
+def late(at: datetime, deadline: datetime) -> Shortfall | None:
+    """The shortfall of a submission at ``at`` after ``deadline`` (inclusive), naming both
+    instants in Europe/Oslo, or ``None`` when it is in time."""
+    late_by = lateness(at, deadline)
+    if late_by is None:
+        return None
+    shown = timedelta(seconds=max(1, round(late_by.total_seconds())))
+    return Shortfall(
+        f"Submitted {describe(at)}, after the deadline {describe(deadline)} "
+        f"(Europe/Oslo), {shown} late.",
+        f"Sendt inn {describe(at)}, etter fristen {describe(deadline)} "
+        f"(norsk tid), {shown} for sent.",
+        submitted=at,
+        deadline=deadline,
+        late_by=late_by,
+    )
+
+
 def _submitted_in_time(ctx: Context) -> Shortfall | None:
-    deadline = ctx.payload["deadline"]
-    late = lateness(ctx.at, deadline)
-    if late is not None:
-        shown = timedelta(seconds=max(1, round(late.total_seconds())))
-        return Shortfall(
-            f"Submitted {describe(ctx.at)}, after the deadline {describe(deadline)} "
-            f"(Europe/Oslo), {shown} late.",
-            f"Sendt inn {describe(ctx.at)}, etter fristen {describe(deadline)} "
-            f"(norsk tid), {shown} for sent.",
-            submitted=ctx.at,
-            deadline=deadline,
-            late_by=late,
-        )
-    return None
+    return late(ctx.at, ctx.payload["deadline"])
 
 
 # A call's deadline is an instant in Europe/Oslo; a submission at the deadline is in time,

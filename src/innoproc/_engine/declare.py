@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Union
 
 import attrs
@@ -426,22 +427,22 @@ class Procedure:
     @property
     def states(self) -> Mapping[str, State]:
         """The states by name, in declaration order."""
-        return dict(self._states)
+        return MappingProxyType(self._states)
 
     @property
     def events(self) -> Mapping[str, Event]:
         """The events by name, in declaration order."""
-        return dict(self._events)
+        return MappingProxyType(self._events)
 
     @property
     def facts(self) -> Mapping[str, FactType]:
         """The fact types a case of this procedure can record, by name."""
-        return dict(self._facts)
+        return MappingProxyType(self._facts)
 
     @property
     def preconditions(self) -> Mapping[str, Precondition]:
         """Every precondition used by an event, by code."""
-        return dict(self._preconditions)
+        return MappingProxyType(self._preconditions)
 
     def events_from(self, state: str) -> tuple[Event, ...]:
         """The events possible from ``state``, in declaration order."""

@@ -24,7 +24,6 @@ from innoproc.rules import (
     NEED_DESCRIPTION,
     NO_MARKET_SOLUTION,
     found,
-    not_recorded,
     recorded,
 )
 
@@ -228,9 +227,9 @@ DOCUMENTS_COMPLETE = Precondition(
 
 
 def _proportionality(ctx: Context) -> Shortfall | None:
-    assessment = ctx.fact(PROPORTIONALITY_ASSESSMENT.name)
-    if assessment is None:
-        return not_recorded(PROPORTIONALITY_ASSESSMENT)
+    assessment = recorded(ctx, PROPORTIONALITY_ASSESSMENT)
+    if isinstance(assessment, Shortfall):
+        return assessment
     if assessment.get("proportionate") is not True:
         return Shortfall(
             "The recorded assessment found the structure or value disproportionate.",

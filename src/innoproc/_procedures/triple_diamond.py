@@ -29,7 +29,7 @@ from innoproc.rules import (
     DEADLINE_FIELD,
     LEADERSHIP_ANCHORING,
     SUBMITTED_IN_TIME,
-    not_recorded,
+    recorded,
 )
 
 _CALL = Source(
@@ -138,9 +138,9 @@ EXPERIENCE_SHARED = FactType(
 
 def _must(field: str, code: str, en: str, nb: str) -> Precondition:
     def test(ctx: Context) -> Shortfall | None:
-        record = ctx.fact(PREQUALIFICATION.name)
-        if record is None:
-            return not_recorded(PREQUALIFICATION)
+        record = recorded(ctx, PREQUALIFICATION)
+        if isinstance(record, Shortfall):
+            return record
         if record.get(field) is not True:
             return Shortfall(
                 "The prequalification assessment was not convinced.",
@@ -177,9 +177,9 @@ INNOVATION_POTENTIAL = _must(
 
 
 def _committed(ctx: Context) -> Shortfall | None:
-    record = ctx.fact(WORKING_METHOD.name)
-    if record is None:
-        return not_recorded(WORKING_METHOD)
+    record = recorded(ctx, WORKING_METHOD)
+    if isinstance(record, Shortfall):
+        return record
     lacking = [(en, nb) for name, en, nb in COMMITMENTS if record.get(name) is not True]
     if lacking:
         return Shortfall(
@@ -205,9 +205,9 @@ WORKING_METHOD_COMMITTED = Precondition(
 
 
 def _competence(ctx: Context) -> Shortfall | None:
-    record = ctx.fact(SUPPLIER_COMPETENCE.name)
-    if record is None:
-        return not_recorded(SUPPLIER_COMPETENCE)
+    record = recorded(ctx, SUPPLIER_COMPETENCE)
+    if isinstance(record, Shortfall):
+        return record
     names = (
         ("service_design", "service design", "tjenestedesign"),
         ("benefit_realisation", "benefit realisation", "gevinstrealisering"),
@@ -238,9 +238,9 @@ SUPPLIER_COMPETENCE_RULE = Precondition(
 
 
 def _change_annex(ctx: Context) -> Shortfall | None:
-    record = ctx.fact(CHANGE_ANNEX.name)
-    if record is None:
-        return not_recorded(CHANGE_ANNEX)
+    record = recorded(ctx, CHANGE_ANNEX)
+    if isinstance(record, Shortfall):
+        return record
     if record.get("anchored") is not True:
         return Shortfall("The change annex is not anchored.", "Endringsbilaget er ikke forankret.")
     return None
@@ -261,9 +261,9 @@ CHANGE_ANNEX_RULE = Precondition(
 
 
 def _users_involved(ctx: Context) -> Shortfall | None:
-    record = ctx.fact(USER_INVOLVEMENT.name)
-    if record is None:
-        return not_recorded(USER_INVOLVEMENT)
+    record = recorded(ctx, USER_INVOLVEMENT)
+    if isinstance(record, Shortfall):
+        return record
     participants, concepts = record.get("participants"), record.get("concepts_tested")
     if (
         not isinstance(participants, int)
@@ -293,9 +293,9 @@ USERS_INVOLVED = Precondition(
 
 
 def _prototype_tested(ctx: Context) -> Shortfall | None:
-    record = ctx.fact(PROTOTYPE_TEST.name)
-    if record is None:
-        return not_recorded(PROTOTYPE_TEST)
+    record = recorded(ctx, PROTOTYPE_TEST)
+    if isinstance(record, Shortfall):
+        return record
     if record.get("tested_with_users") is not True:
         return Shortfall(
             "The prototype was not tested with users.", "Prototypen ble ikke testet med brukere."
@@ -318,9 +318,8 @@ PROTOTYPE_TESTED = Precondition(
 
 
 def _shared(ctx: Context) -> Shortfall | None:
-    if ctx.fact(EXPERIENCE_SHARED.name) is None:
-        return not_recorded(EXPERIENCE_SHARED)
-    return None
+    record = recorded(ctx, EXPERIENCE_SHARED)
+    return record if isinstance(record, Shortfall) else None
 
 
 # Seed 000: supported projects "bidra med å dele sine erfaringer fra arbeidet i forvaltningen".

@@ -24,8 +24,7 @@ from innoproc._engine.fields import Field
 from innoproc._errors import InvalidDefinition
 from innoproc._text import Source, Text
 from innoproc._time import require_aware
-from innoproc.deadlines import describe, lateness
-from innoproc.rules import found, not_recorded
+from innoproc.rules import found, late, recorded
 
 #: The kinds of applicant a scheme can admit.
 APPLICANT_KINDS: tuple[str, ...] = (
@@ -239,9 +238,9 @@ PROCEDURE_CASE = FactType(
 
 def _deadline(scheme: Scheme) -> Precondition:
     def test(ctx: Context) -> Shortfall | None:
-        app = ctx.fact(APPLICATION.name)
-        if app is None:
-            return not_recorded(APPLICATION)
+        app = recorded(ctx, APPLICATION)
+        if isinstance(app, Shortfall):
+            return app
         name = app.get("round")
         try:
             deadline = scheme.round(str(name)).deadline
@@ -251,16 +250,7 @@ def _deadline(scheme: Scheme) -> Precondition:
             )
         if deadline is None:
             return None  # the source gives no deadline for this round
-        late = lateness(ctx.at, deadline)
-        if late is None:
-            return None
-        return Shortfall(
-            f"Submitted {describe(ctx.at)}, after the deadline {describe(deadline)} (Europe/Oslo).",
-            f"Sendt inn {describe(ctx.at)}, etter fristen {describe(deadline)} (norsk tid).",
-            submitted=ctx.at,
-            deadline=deadline,
-            late_by=late,
-        )
+        return late(ctx.at, deadline)
 
     return Precondition(
         code="submitted-in-time",
@@ -278,9 +268,9 @@ def _eligible(scheme: Scheme) -> Precondition:
     rule = scheme.eligibility
 
     def test(ctx: Context) -> Shortfall | None:
-        app = ctx.fact(APPLICATION.name)
-        if app is None:
-            return not_recorded(APPLICATION)
+        app = recorded(ctx, APPLICATION)
+        if isinstance(app, Shortfall):
+            return app
         problems: list[tuple[str, str]] = []
         kind = app.get("kind")
         if kind not in rule.kinds:
@@ -341,9 +331,9 @@ def _assessment_fact(scheme: Scheme) -> FactType:
 
 def _must(criterion: Criterion, fact: FactType) -> Precondition:
     def test(ctx: Context) -> Shortfall | None:
-        record = ctx.fact(fact.name)
-        if record is None:
-            return not_recorded(fact)
+        record = recorded(ctx, fact)
+        if isinstance(record, Shortfall):
+            return record
         if record.get(criterion.field) is not True:
             return Shortfall(
                 "The assessment found it not met.", "Vurderingen fant det ikke oppfylt."
@@ -365,9 +355,9 @@ def _scored(scheme: Scheme, fact: FactType) -> Precondition:
     weighed = [c for c in scheme.criteria if not c.must]
 
     def test(ctx: Context) -> Shortfall | None:
-        record = ctx.fact(fact.name)
-        if record is None:
-            return not_recorded(fact)
+        record = recorded(ctx, fact)
+        if isinstance(record, Shortfall):
+            return record
         bad = []
         for c in weighed:
             score = record.get(c.field)
