@@ -20,10 +20,16 @@ DOCUMENTS: dict[str, Any] = {
     "negotiation_rules": True,
     "purchase_terms": True,
     "phases": 2,
+    "instalments": True,
     "termination_foreseen": True,
+    "termination_conditions": "If a phase misses its intermediate targets",
     "partner_reduction_foreseen": True,
+    "reduction_conditions": "After a phase, by the award criteria",
     "max_rd_value": Decimal("6000000"),
     "estimated_purchase_value": Decimal("30000000"),
+    "authority_kind": "sub-central",
+    "contract_kind": "services",
+    "environment_weight": 30,
 }
 
 AWARD: dict[str, Any] = {
@@ -66,7 +72,7 @@ def in_market_dialogue(**documents: Any) -> Case:
     return case
 
 
-NOTICE = {"notice_sent": day(40), "request_deadline": day(75)}
+NOTICE = {"notice_sent": day(40), "request_deadline": day(75), "partners": "several"}
 
 
 def in_tendering(**documents: Any) -> Case:

@@ -16,18 +16,20 @@ start-market-dialogue, cancel
 
 from typing import TYPE_CHECKING, Any
 
-from innoproc import deadlines, rules
+from innoproc import deadlines, rules, thresholds
 from innoproc._api import open_case, open_follow_on
-from innoproc._engine.assessment import Assessment, Finding, Shortfall
+from innoproc._engine.assessment import Advice, Assessment, Finding, Shortfall
 from innoproc._engine.case import Case
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
 from innoproc._engine.fields import Field
-from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
+from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord, UpgradeRecord
+from innoproc._engine.upgrade import UpgradeReport
 from innoproc._errors import (
     CaseFormatError,
     ChronologyError,
     ConcurrencyConflict,
     InnoprocError,
+    InvalidArgument,
     InvalidDefinition,
     InvalidPayload,
     NaiveDatetimeError,
@@ -39,9 +41,12 @@ from innoproc._errors import (
     UnknownLanguage,
     UnknownProcedure,
     UnknownScheme,
+    UnknownThreshold,
+    UpgradeRefused,
 )
-from innoproc._procedures import procedures
+from innoproc._procedures import procedure, procedure_versions, procedures
 from innoproc._procedures.pcp import pre_commercial_procurement
+from innoproc._procedures.triple_diamond import triple_diamond
 from innoproc._storage import FORMAT_VERSION, dumps, json_schema, loads
 from innoproc._text import LANGUAGES, Source, Text
 from innoproc._time import OSLO
@@ -121,6 +126,16 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "APPLICANT_KINDS",
+    "Advice",
+    "InvalidArgument",
+    "UnknownThreshold",
+    "UpgradeRecord",
+    "UpgradeRefused",
+    "UpgradeReport",
+    "procedure",
+    "procedure_versions",
+    "thresholds",
+    "triple_diamond",
     "FORMAT_VERSION",
     "LANGUAGES",
     "OSLO",

@@ -15,7 +15,8 @@ from innoproc._engine.assessment import Finding
 from innoproc._engine.case import Case
 from innoproc._engine.declare import Procedure
 from innoproc._engine.fields import EMPTY
-from innoproc._engine.history import StepRecord
+from innoproc._engine.history import StepRecord, UpgradeRecord
+from innoproc._engine.upgrade import assess_upgrade
 from innoproc._storage import read_document
 from innoproc._text import Source, Text
 
@@ -32,11 +33,17 @@ _TIME_RULE = Text(
     en="History entries must be in time order.",
     nb="Historikkoppføringene må stå i tidsrekkefølge.",
 )
+_UPGRADE_RULE = Text(
+    en="A case moves only to a later version of its procedure, one step at a time, and only "
+    "where everything in it can be mapped.",
+    nb="En sak flyttes bare til en senere versjon av prosedyren, én versjon om gangen, og "
+    "bare når alt i den kan overføres.",
+)
 _RULES = {
-    "step-out-of-order": _ORDER_RULE,
     "state-mismatch": _HEADER_RULE,
     "revision-mismatch": _HEADER_RULE,
     "out-of-time-order": _TIME_RULE,
+    "upgrade-out-of-order": _UPGRADE_RULE,
 }
 
 
@@ -44,9 +51,12 @@ _RULES = {
 class Violation:
     """One breach found by ``audit``: the entry (``seq``, ``name``) and its findings.
 
-    ``kind`` is ``"order"`` (a step not possible where it was taken, or a header that does
-    not follow from the history) or ``"precondition"`` (a step taken with unmet
-    preconditions). ``seq`` is ``None`` for the document header.
+    ``kind`` is ``"order"`` (a step not possible where it was taken or leading elsewhere, an
+    entry out of time order, or a header that does not follow from the history),
+    ``"precondition"`` (a step taken with unmet preconditions), ``"upgrade"`` (a move to
+    another version that could not have been made) or, in ``AuditReport.advice``,
+    ``"advice"`` (good practice not followed, which never makes a case non-compliant).
+    ``seq`` is ``None`` for the document header.
     """
 
     seq: int | None
@@ -68,6 +78,7 @@ class AuditReport:
     reference: str
     steps_checked: int
     violations: tuple[Violation, ...]
+    advice: tuple[Violation, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -116,13 +127,24 @@ class AuditReport:
         return audit_html(self)
 
 
-def _replay_violations(case: Case) -> tuple[int, list[Violation]]:
-    procedure = case.procedure
-    replay = Case(procedure, reference=case.reference, authority=case.authority)
-    order_source = Source(f"innoproc procedure {procedure.id!r}", "declared states and events")
+def _replay_violations(case: Case) -> tuple[int, list[Violation], list[Violation]]:
+    """Replay ``case``'s history through its procedure, as ``apply`` and ``upgrade`` would.
+
+    Each step is assessed with exactly the history before it; a step that was not possible
+    where it was taken, or that does not lead where the procedure says, breaks the order; a
+    step with unmet preconditions breaks them; an upgrade that could not have been made is
+    refused. The replay follows the history as written, so that later entries are judged in
+    the state the document says they were taken in.
+    """
+    replay = case._fresh()
     violations: list[Violation] = []
+    advice: list[Violation] = []
     steps = 0
     for entry in case.history:
+        procedure = replay._procedure
+        order_source = Source(
+            f"{procedure.title.en} (version {procedure.version})", "the order of its steps"
+        )
         if isinstance(entry, StepRecord):
             steps += 1
             spec = procedure._events[entry.event]
@@ -141,12 +163,38 @@ def _replay_violations(case: Case) -> tuple[int, list[Violation]]:
                     {"state": replay.state, "possible_from": spec.source},
                 )
                 violations.append(Violation(entry.seq, entry.event, "order", (finding,)))
+            elif assessment.target != entry.target or entry.source != replay.state:
+                finding = Finding(
+                    "step-out-of-order",
+                    _ORDER_RULE,
+                    order_source,
+                    Text(
+                        en=f"{entry.event!r} from {replay.state!r} leads to "
+                        f"{assessment.target!r}; the history says it went from "
+                        f"{entry.source!r} to {entry.target!r}.",
+                        nb=f"{entry.event!r} fra {replay.state!r} fører til "
+                        f"{assessment.target!r}; historikken sier det gikk fra "
+                        f"{entry.source!r} til {entry.target!r}.",
+                    ),
+                    {"expected": assessment.target, "recorded": entry.target},
+                )
+                violations.append(Violation(entry.seq, entry.event, "order", (finding,)))
             elif assessment.unmet:
                 violations.append(
                     Violation(entry.seq, entry.event, "precondition", assessment.unmet)
                 )
-        replay._replay(entry)
-    return steps, violations
+            if assessment.allowed and assessment.advice:
+                advice.append(Violation(entry.seq, entry.event, "advice", assessment.advice))
+            replay._replay(entry)
+        elif isinstance(entry, UpgradeRecord):
+            target = case.procedure_at(entry.seq + 1)
+            report = assess_upgrade(procedure, target, replay.state, replay._facts)
+            if not report.ok:
+                violations.append(Violation(entry.seq, "upgrade", "upgrade", report.unmet))
+            replay._replay(entry, target)
+        else:
+            replay._replay(entry)
+    return steps, violations, advice
 
 
 def audit(
@@ -158,9 +206,12 @@ def audit(
 
     Give a ``Case``, or the JSON text of one (then a document whose steps are out of
     order or whose header does not follow from its history is read anyway, and those
-    problems are reported too). Each step is assessed with the history before it; every
-    unmet precondition and every step out of order is a ``Violation`` with codes and
-    sources. Facts are not judged: they are what the steps are judged on.
+    problems are reported too). Each step is assessed with the history before it, under the
+    version of the procedure in force for it; every unmet precondition, every step out of
+    order and every upgrade that could not have been made is a ``Violation`` with codes and
+    sources. Facts are not judged: they are what the steps are judged on. A case complies
+    exactly when replaying its history through ``apply``, ``record`` and ``upgrade`` would
+    succeed entry by entry, with the same results.
 
     ```pycon
     >>> import innoproc
@@ -177,7 +228,7 @@ def audit(
         case, problems = read_document(case_or_text, procedures=procedures, strict=False)
         source = Source("innoproc case format", "header and history")
         for p in problems:
-            if p.code in ("state-mismatch", "revision-mismatch", "out-of-time-order"):
+            if p.code in _RULES:
                 finding = Finding(
                     p.code,
                     _RULES[p.code],
@@ -187,8 +238,8 @@ def audit(
                 )
                 name = None if p.seq is None else case.history[p.seq - 1].name
                 header.append(Violation(p.seq, name, "order", (finding,)))
-    steps, violations = _replay_violations(case)
+    steps, violations, advice = _replay_violations(case)
     merged = sorted(
         [*header, *violations], key=lambda v: (v.seq is None, v.seq if v.seq is not None else 0)
     )
-    return AuditReport(case.procedure_id, case.reference, steps, tuple(merged))
+    return AuditReport(case.procedure_id, case.reference, steps, tuple(merged), tuple(advice))

@@ -120,12 +120,20 @@ def innovation_partnership(lang: str, out: Callable[[str], None]) -> Case:
     )
     # Publishing too early: not anchored, documents missing, time limit too short.
     w.at(2)
+    notice: dict[str, Any] = {
+        "partners": "several",
+        "staged_reduction": True,
+        "min_candidates": 3,
+        "max_candidates": 5,
+        "selection_criteria": "Experience with care technology and R&D capacity",
+    }
     w.step(
         0,
         pm,
         "publish-notice",
         notice_sent=w.clock,
         request_deadline=w.clock + timedelta(days=21),
+        **notice,
     )
     w.fact(
         5,
@@ -146,10 +154,16 @@ def innovation_partnership(lang: str, out: Callable[[str], None]) -> Case:
         negotiation_rules=True,
         purchase_terms=True,
         phases=3,
+        instalments=True,
         termination_foreseen=True,
+        termination_conditions="A phase that misses its intermediate targets may end the contract.",
         partner_reduction_foreseen=True,
+        reduction_conditions="After each phase, the partners are ranked by the award criteria.",
         max_rd_value=Decimal("6000000"),
         estimated_purchase_value=Decimal("32000000"),
+        authority_kind="sub-central",
+        contract_kind="services",
+        environment_weight=30,
     )
     w.fact(
         1,
@@ -165,6 +179,7 @@ def innovation_partnership(lang: str, out: Callable[[str], None]) -> Case:
         "publish-notice",
         notice_sent=w.clock,
         request_deadline=(w.clock + timedelta(days=35)).replace(hour=12),
+        **notice,
     )
 
     # Competition: five qualify, three are invited; two rounds of negotiation.
@@ -183,6 +198,8 @@ def innovation_partnership(lang: str, out: Callable[[str], None]) -> Case:
         round=1,
         changed_minimum_requirements=False,
         changed_award_criteria=False,
+        tenders_before=3,
+        tenders_after=3,
     )
     w.fact(
         20,
@@ -193,6 +210,9 @@ def innovation_partnership(lang: str, out: Callable[[str], None]) -> Case:
         changed_award_criteria=False,
         specification_changed=True,
         all_informed=True,
+        tenders_before=3,
+        tenders_after=2,
+        reduced_by_award_criteria=True,
     )
     w.step(5, pm, "call-final-tenders")
     w.step(
@@ -272,15 +292,17 @@ def pre_commercial_procurement(lang: str, out: Callable[[str], None]) -> Case:
         "no_preferential_follow_on": True,
         "market_price": True,
         "evaluation_criteria": ("Clinical value 50 %", "Feasibility 30 %", "Price 20 %"),
+        "rd_share": 40,
     }
     w.fact(10, pm, "pcp-call-documents", **call)
-    # Software licences and the procurer taking every benefit while paying in full: refused.
+    # R&D as less than half the contract, and the procurer taking every benefit while paying
+    # in full: outside the R&D exemption, refused.
     w.step(1, pm, "publish-call", tender_deadline=w.clock + timedelta(days=45))
     w.fact(
         2,
         pm,
         "pcp-call-documents",
-        **{**call, "cpv_codes": ("73110000-6",), "benefits_exclusive_to_procurer": False},
+        **{**call, "rd_share": 85, "benefits_exclusive_to_procurer": False},
     )
     w.step(1, pm, "publish-call", tender_deadline=w.clock + timedelta(days=45))
     w.step(
@@ -296,7 +318,7 @@ def pre_commercial_procurement(lang: str, out: Callable[[str], None]) -> Case:
         by_published_evaluation=True,
         suppliers=("Aktiv AS", "Cura AS", "Frisk AS"),
     )
-    # A newcomer cannot join a later phase: the number of suppliers never rises.
+    # A newcomer cannot join a later phase: suppliers come from the previous phase.
     w.step(
         180,
         pm,
@@ -338,8 +360,7 @@ def triple_diamond(lang: str, out: Callable[[str], None]) -> Case:
     w = _Walk(case, lang, out, datetime(2018, 3, 5, 10, 0, tzinfo=OSLO))
     lead = "Project owner"
     difi = "#StimuLab"
-    deadline = datetime(2018, 3, 9, 23, 59, 59, 999999, tzinfo=OSLO)
-    w.step(0, lead, "submit-proposal", deadline=deadline, round="2018-1")
+    w.step(0, lead, "submit-proposal", round="2018-1")
     w.fact(
         20,
         difi,

@@ -11,6 +11,22 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from innoproc._engine.assessment import Assessment, Finding
+    from innoproc._engine.upgrade import UpgradeReport
+
+#: How much of a bad value an error message repeats (characters of its repr).
+SHOWN = 80
+
+
+def shown(value: object, limit: int = SHOWN) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so that a huge bad value never makes a huge
+    message (a 13 MB document gives a one-line error, not a 14 MB one)."""
+    try:
+        text = repr(value)
+    except Exception:  # a hostile __repr__ must not hide the real error
+        text = f"<{type(value).__name__} object>"
+    if len(text) > limit:
+        text = f"{text[: limit - 1]}… ({len(text)} characters)"
+    return text
 
 
 class InnoprocError(Exception):
@@ -33,15 +49,28 @@ class InvalidDefinition(InnoprocError, ValueError):
 
 
 class UnknownProcedure(InnoprocError, LookupError):
-    """No procedure with this id is known (neither built in nor passed by the caller)."""
+    """No procedure with this id (or no such version of it) is known.
 
-    def __init__(self, procedure_id: str, known: tuple[str, ...]) -> None:
-        super().__init__(procedure_id, known)
+    ``known`` lists the ids known, or, when ``version`` is given, the versions of the
+    procedure that are known.
+    """
+
+    def __init__(
+        self, procedure_id: str, known: tuple[str, ...], version: int | None = None
+    ) -> None:
+        super().__init__(procedure_id, known, version)
         self.procedure_id = procedure_id
         self.known = known
+        self.version = version
 
     def __str__(self) -> str:
-        return f"unknown procedure {self.procedure_id!r}; known: {', '.join(self.known) or 'none'}"
+        if self.version is not None:
+            return (
+                f"procedure {shown(self.procedure_id)} has no version {shown(self.version)}; "
+                f"its versions are: {', '.join(self.known) or 'none'}"
+            )
+        known = ", ".join(self.known) or "none"
+        return f"unknown procedure {shown(self.procedure_id)}; known: {known}"
 
 
 class UnknownScheme(InnoprocError, LookupError):
@@ -53,7 +82,7 @@ class UnknownScheme(InnoprocError, LookupError):
         self.known = known
 
     def __str__(self) -> str:
-        return f"unknown scheme {self.scheme_id}; known: {', '.join(self.known) or 'none'}"
+        return f"unknown scheme {shown(self.scheme_id)}; known: {', '.join(self.known) or 'none'}"
 
 
 class UnknownEvent(InnoprocError, LookupError):
@@ -67,7 +96,7 @@ class UnknownEvent(InnoprocError, LookupError):
 
     def __str__(self) -> str:
         return (
-            f"procedure {self.procedure_id!r} has no event {self.event!r}; "
+            f"procedure {self.procedure_id!r} has no event {shown(self.event)}; "
             f"its events are: {', '.join(self.known)}"
         )
 
@@ -83,7 +112,7 @@ class UnknownFact(InnoprocError, LookupError):
 
     def __str__(self) -> str:
         return (
-            f"procedure {self.procedure_id!r} has no fact {self.fact!r}; "
+            f"procedure {self.procedure_id!r} has no fact {shown(self.fact)}; "
             f"its facts are: {', '.join(self.known)}"
         )
 
@@ -97,7 +126,7 @@ class UnknownLanguage(InnoprocError, LookupError):
         self.known = known
 
     def __str__(self) -> str:
-        return f"no texts in language {self.lang!r}; available: {', '.join(self.known)}"
+        return f"no texts in language {shown(self.lang)}; available: {', '.join(self.known)}"
 
 
 class InvalidPayload(InnoprocError, ValueError):
@@ -107,6 +136,22 @@ class InvalidPayload(InnoprocError, ValueError):
         super().__init__(message, field)
         self.message = message
         self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidArgument(InnoprocError, TypeError, ValueError):
+    """An argument of a public function has the wrong type or an impossible value.
+
+    It is both a ``TypeError`` and a ``ValueError``, so code that catches either keeps
+    working; ``argument`` names the argument.
+    """
+
+    def __init__(self, message: str, argument: str) -> None:
+        super().__init__(message, argument)
+        self.message = message
+        self.argument = argument
 
     def __str__(self) -> str:
         return self.message
@@ -123,22 +168,38 @@ class NaiveDatetimeError(InnoprocError, ValueError):
     def __str__(self) -> str:
         return (
             f"{self.argument!r} must be a timezone-aware datetime "
-            f"(for example with tzinfo=ZoneInfo('Europe/Oslo')), got naive {self.value!r}"
+            f"(for example with tzinfo=ZoneInfo('Europe/Oslo')), got naive {shown(self.value)}"
         )
 
 
 class ChronologyError(InnoprocError, ValueError):
-    """A history entry would be dated before the last entry of the case."""
+    """A history entry would be entered before the last entry of the case, or would take
+    effect after the moment it is entered.
 
-    def __init__(self, at: object, last: object) -> None:
-        super().__init__(at, last)
+    ``at`` is the new entry's time and ``last`` the time it conflicts with; ``argument``
+    names the argument at fault (``'at'`` or ``'entered_at'``); ``reason`` is ``"order"``
+    (entered before the last entry) or ``"effective"`` (takes effect after it is entered).
+    """
+
+    def __init__(
+        self, at: object, last: object, argument: str = "at", reason: str = "order"
+    ) -> None:
+        super().__init__(at, last, argument, reason)
         self.at = at
         self.last = last
+        self.argument = argument
+        self.reason = reason
 
     def __str__(self) -> str:
+        if self.reason == "effective":
+            return (
+                f"'at' ({self.at}) is later than 'entered_at' ({self.last}): an entry cannot "
+                "take effect after the moment it is entered"
+            )
         return (
-            f"'at' ({self.at}) is earlier than the last entry of the case's history "
-            f"({self.last}); history is kept in time order"
+            f"{self.argument!r} ({self.at}) is earlier than the last entry of the case's history "
+            f"({self.last}); entries are entered in time order (to enter a decision late, give "
+            "its own date as 'at' and the moment of entry as 'entered_at')"
         )
 
 
@@ -196,6 +257,34 @@ class PreconditionFailed(StepRefused):
 
     def __str__(self) -> str:
         return self.assessment.explain()
+
+
+class UnknownThreshold(InnoprocError, LookupError):
+    """No EEA threshold is known for the day asked for (it is before the first period known)."""
+
+    def __init__(self, day: object, first: object) -> None:
+        super().__init__(day, first)
+        self.day = day
+        self.first = first
+
+    def __str__(self) -> str:
+        return (
+            f"no EEA threshold is known for {self.day}; the first known period starts {self.first}"
+        )
+
+
+class UpgradeRefused(InnoprocError):
+    """A case cannot be moved to another version of its procedure; nothing was changed.
+
+    ``report`` lists what in the case does not fit the new version (``report.unmet``).
+    """
+
+    def __init__(self, report: UpgradeReport) -> None:
+        super().__init__(report)
+        self.report = report
+
+    def __str__(self) -> str:
+        return self.report.explain()
 
 
 class CaseFormatError(InnoprocError, ValueError):

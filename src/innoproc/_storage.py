@@ -1,23 +1,34 @@
 """Reading and writing cases as JSON.
 
 The document is a small header and the history; loading replays the history through the
-procedure, so the stored state must follow from it. Format version 1::
+procedure, so the stored state must follow from it. Format version 2::
 
-    {"format": "innoproc-case", "version": 1, "procedure": "innovation-partnership",
-     "reference": "...", "authority": "...", "details": {...},
+    {"format": "innoproc-case", "version": 2, "procedure": "innovation-partnership",
+     "procedure_version": 2, "reference": "...", "authority": "...", "details": {...},
      "state": "development", "revision": 12,
      "history": [{"seq": 1, "kind": "fact", "name": "need-description",
                   "at": "2024-01-08T09:00:00+01:00", "by": "...", "payload": {...}},
                  {"seq": 2, "kind": "step", "name": "start-market-dialogue",
                   "from": "needs", "to": "market-dialogue", "at": "...", "by": "...",
-                  "payload": {...}}]}
+                  "payload": {...}},
+                 {"seq": 3, "kind": "upgrade", "from": 1, "to": 2, "at": "...", "by": "..."}],
+     "seal": "hmac-sha256:..."}
+
+``procedure_version`` is the version the case was opened under; ``upgrade`` entries move it
+to later versions. An entry entered late carries ``"entered"`` (when it was entered) beside
+``"at"`` (when it took effect). ``"seal"`` is present only when the host sealed the document
+with its key. Version 1 documents (no ``procedure_version``, no upgrades) are read as cases
+opened under version 1 of their procedure.
 
 ``loads`` never executes code from the input and raises only ``CaseFormatError``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
@@ -25,18 +36,35 @@ from typing import Any
 
 import attrs
 
-from innoproc._engine.case import Case, thaw
+from innoproc import _limits
+from innoproc._engine.case import Case
 from innoproc._engine.declare import Procedure
-from innoproc._engine.fields import EMPTY, Field, Payload
-from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
-from innoproc._errors import CaseFormatError, InnoprocError
-from innoproc._procedures import procedures as _builtin_procedures
+from innoproc._engine.fields import EMPTY, Field, Payload, parse_instant
+from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord, UpgradeRecord
+from innoproc._engine.upgrade import assess_upgrade
+from innoproc._errors import CaseFormatError, InnoprocError, InvalidArgument, shown
+from innoproc._limits import MAX_DEPTH, MAX_SIZE, thaw
+from innoproc._procedures import find_version
 
 FORMAT = "innoproc-case"
 #: The format version ``dumps`` writes.
-FORMAT_VERSION = 1
-#: The largest document ``loads`` reads by default (characters).
-MAX_SIZE = 16 * 1024 * 1024
+FORMAT_VERSION = 2
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MAX_DEPTH",
+    "MAX_SIZE",
+    "LoadProblem",
+    "builtin_procedure",
+    "dumps",
+    "json_schema",
+    "loads",
+    "read_document",
+]
+
+
+# -- writing ------------------------------------------------------------------------------
 
 
 def _encode_payload(fields: Mapping[str, Field], payload: Payload) -> dict[str, Any]:
@@ -49,28 +77,23 @@ def _encode_payload(fields: Mapping[str, Field], payload: Payload) -> dict[str, 
     return out
 
 
-def _entry_json(case: Case, entry: HistoryEntry) -> dict[str, Any]:
+def _entry_json(procedure: Procedure, entry: HistoryEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {"seq": entry.seq, "kind": entry.kind}
     if isinstance(entry, StepRecord):
-        fields = case.procedure._events[entry.event].field_map
-        return {
-            "seq": entry.seq,
-            "kind": "step",
-            "name": entry.event,
-            "from": entry.source,
-            "to": entry.target,
-            "at": entry.at.isoformat(),
-            "by": entry.by,
-            "payload": _encode_payload(fields, entry.payload),
-        }
-    fields = case.procedure._facts[entry.fact].field_map
-    return {
-        "seq": entry.seq,
-        "kind": "fact",
-        "name": entry.fact,
-        "at": entry.at.isoformat(),
-        "by": entry.by,
-        "payload": _encode_payload(fields, entry.payload),
-    }
+        fields = procedure._events[entry.event].field_map
+        out.update(name=entry.event, **{"from": entry.source, "to": entry.target})
+    elif isinstance(entry, FactRecord):
+        fields = procedure._facts[entry.fact].field_map
+        out["name"] = entry.fact
+    else:
+        out.update({"from": entry.from_version, "to": entry.to_version})
+    out["at"] = entry.at.isoformat()
+    if entry.entered_at is not entry.at:
+        out["entered"] = entry.entered_at.isoformat()
+    out["by"] = entry.by
+    if not isinstance(entry, UpgradeRecord):
+        out["payload"] = _encode_payload(fields, entry.payload)
+    return out
 
 
 def json_schema(version: int = FORMAT_VERSION) -> dict[str, Any]:
@@ -78,46 +101,89 @@ def json_schema(version: int = FORMAT_VERSION) -> dict[str, Any]:
 
     ```pycon
     >>> json_schema()["title"]
-    'innoproc case, format version 1'
+    'innoproc case, format version 2'
 
     ```
     """
     from importlib.resources import files
 
-    if version != FORMAT_VERSION:
-        raise ValueError(f"no schema for format version {version!r}")
+    if version not in (1, 2):
+        raise InvalidArgument(f"no schema for format version {shown(version)}", "version")
     text = files("innoproc").joinpath(f"schemas/case-v{version}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
-def dumps(case: Case) -> str:
-    """The case as JSON text (format version 1); ``loads`` reads it back.
+_SEAL_PREFIX = "hmac-sha256:"
 
-    The output is deterministic: the same case always gives the same text.
+
+def _seal(key: bytes, body: str) -> str:
+    return _SEAL_PREFIX + hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _key(key: object) -> bytes:
+    if isinstance(key, str):
+        key = key.encode("utf-8")
+    if not isinstance(key, (bytes, bytearray)) or len(key) < 16:
+        raise InvalidArgument(
+            "'key' must be bytes (or text) of at least 16 bytes, such as secrets.token_bytes(32)",
+            "key",
+        )
+    return bytes(key)
+
+
+def dumps(case: Case, *, key: bytes | str | None = None) -> str:
+    """The case as JSON text (format version 2); ``loads`` reads it back.
+
+    The output is deterministic: the same case always gives the same text, and it is a
+    consistent snapshot even while other threads change the case. With ``key`` (bytes of at
+    least 16, kept secret by the host) the document is sealed with an HMAC-SHA-256 over its
+    text: ``loads`` with the same key then knows it is unchanged and reads it faster, and
+    any edit made outside innoproc is detected.
     """
-    state, history = case.snapshot()
+    if not isinstance(case, Case):
+        raise InvalidArgument(f"'case' must be a Case, got {shown(case)}", "case")
+    secret = None if key is None else _key(key)
+    with case._lock:
+        state = case._state
+        history = tuple(case._history)
+        fragments = case._encoded[: len(history)]
+        versions = tuple(case._versions)
     # History entries never change, so each one's JSON is written once and kept with the
     # case: a host that stores the case after every step encodes only the new entries.
-    fragments = case._encoded
     if len(fragments) < len(history):
-        fresh = [_dump(_entry_json(case, e)) for e in history[len(fragments) :]]
+        fresh = []
+        for entry in history[len(fragments) :]:
+            procedure = _procedure_at(versions, entry.seq)
+            fresh.append(_dump(_entry_json(procedure, entry)))
         with case._lock:
             if len(case._encoded) == len(fragments):
-                case._encoded = fragments = fragments + fresh
-            else:  # another thread extended it meanwhile: use what it wrote
-                fragments = case._encoded
+                case._encoded = fragments + fresh
+        fragments = fragments + fresh
     header = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "procedure": case.procedure_id,
+        "procedure_version": versions[0][1].version,
         "reference": case.reference,
         "authority": case.authority,
         "details": thaw(case.details),
         "state": state,
         "revision": len(history),
     }
-    return _dump(header)[:-1] + ',"history":[' + ",".join(fragments[: len(history)]) + "]}"
+    body = _dump(header)[:-1] + ',"history":[' + ",".join(fragments) + "]}"
+    if secret is None:
+        return body
+    return body[:-1] + ',"seal":"' + _seal(secret, body) + '"}'
+
+
+def _procedure_at(versions: tuple[tuple[int, Procedure], ...], seq: int) -> Procedure:
+    found = versions[0][1]
+    for first, procedure in versions:
+        if first > seq:
+            break
+        found = procedure
+    return found
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -140,30 +206,34 @@ def _get(obj: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: 
     return value
 
 
+def _text(value: object, path: str) -> str:
+    try:
+        return _limits.text(value, path)
+    except InnoprocError as exc:
+        raise CaseFormatError(str(exc), path) from None
+
+
 def _entry_keys(raw: Mapping[str, Any], keys: frozenset[str], path: str) -> None:
     kind = raw.get("kind")
-    if kind not in ("step", "fact"):
+    if kind not in ("step", "fact", "upgrade"):
         if "kind" not in raw:
             raise CaseFormatError("missing key 'kind'", path)
-        raise CaseFormatError(f"unknown entry kind {kind!r}", f"{path}.kind")
+        raise CaseFormatError(f"unknown entry kind {shown(kind)}", f"{path}.kind")
     missing = keys - raw.keys()
     if missing:
         raise CaseFormatError(f"missing key {sorted(missing)[0]!r}", path)
-    extra = raw.keys() - keys
-    raise CaseFormatError(f"unknown key {sorted(extra)[0]!r}", path)
+    extra = raw.keys() - keys - {"entered"}
+    if extra:
+        raise CaseFormatError(f"unknown key {shown(sorted(extra)[0])}", path)
 
 
-def _instant(raw: object, i: int) -> datetime:
+def _instant(raw: object, path: str) -> datetime:
     if type(raw) is not str:
-        raise CaseFormatError("a timestamp must be an ISO 8601 string", f"$.history[{i}].at")
+        raise CaseFormatError("a timestamp must be an ISO 8601 string", path)
     try:
-        # 'Z' is read on every supported Python (3.10's fromisoformat does not know it).
-        value = datetime.fromisoformat(raw[:-1] + "+00:00" if raw.endswith("Z") else raw)
-    except ValueError:
-        raise CaseFormatError(f"not an ISO 8601 timestamp: {raw!r}", f"$.history[{i}].at") from None
-    if value.tzinfo is None:
-        raise CaseFormatError(f"timestamp without a time zone: {raw!r}", f"$.history[{i}].at")
-    return value
+        return parse_instant(raw)
+    except (ValueError, InnoprocError) as exc:
+        raise CaseFormatError(str(exc), path) from None
 
 
 def _payload(fields: Mapping[str, Field], raw: object, i: int, kind: str, name: str) -> Payload:
@@ -184,11 +254,7 @@ def _payload(fields: Mapping[str, Field], raw: object, i: int, kind: str, name: 
     for key, value in raw.items():
         found = fields.get(key)
         if found is None:
-            raise fail(f"has no field {key!r}", key)
-        plain = _PLAIN.get(found.kind)
-        if plain is not None and type(value) is plain:
-            clean[key] = value  # text, integer, boolean: already the right Python value
-            continue
+            raise fail(f"has no field {shown(key)}", key)
         try:
             clean[key] = found.decode(value)
         except (InnoprocError, ValueError, TypeError) as exc:
@@ -203,11 +269,14 @@ def _payload(fields: Mapping[str, Field], raw: object, i: int, kind: str, name: 
 _PLAIN: dict[str, type] = {"text": str, "integer": int, "boolean": bool}
 _STEP_KEYS = frozenset({"seq", "kind", "name", "from", "to", "at", "by", "payload"})
 _FACT_KEYS = frozenset({"seq", "kind", "name", "at", "by", "payload"})
+_UPGRADE_KEYS = frozenset({"seq", "kind", "from", "to", "at", "by"})
+_KEYS = {"step": _STEP_KEYS, "fact": _FACT_KEYS, "upgrade": _UPGRADE_KEYS}
 _HEADER_KEYS = frozenset(
     {
         "format",
         "version",
         "procedure",
+        "procedure_version",
         "reference",
         "authority",
         "details",
@@ -218,52 +287,60 @@ _HEADER_KEYS = frozenset(
 )
 
 
-def builtin_procedure(procedure_id: str) -> Procedure | None:
-    """A built-in procedure, or the application procedure of a built-in scheme, by id."""
-    found = _builtin_procedures().get(procedure_id)
-    if found is not None:
-        return found
-    from innoproc._schemes import schemes as _builtin_schemes
-
-    for scheme in _builtin_schemes().values():
-        if scheme.application.id == procedure_id:
-            return scheme.application
-    return None
+def builtin_procedure(procedure_id: str, version: int | None = None) -> Procedure | None:
+    """A built-in procedure, or the application procedure of a built-in scheme, by id and
+    version (the latest when ``None``)."""
+    return find_version(procedure_id, version)
 
 
-def _resolve(
-    procedure_id: str, extra: Mapping[str, Procedure] | Iterable[Procedure] | None
-) -> Procedure:
-    known: dict[str, Procedure] = dict(_builtin_procedures())
-    if procedure_id not in known:
-        from innoproc._schemes import schemes as _builtin_schemes
+def _resolver(
+    extra: Mapping[str, Procedure] | Iterable[Procedure] | None,
+) -> Callable[[str, int], Procedure | None]:
+    """Find a procedure by id and version: the caller's own first, then the built-in ones.
 
-        known.update({s.application.id: s.application for s in _builtin_schemes().values()})
+    A procedure of the caller's own with the same id as a built-in one replaces every version
+    of it (a host's stricter PCP, say); its version must then match the document's.
+    """
+    own: dict[tuple[str, int], Procedure] = {}
+    own_ids: set[str] = set()
     if extra is not None:
         items = extra.values() if isinstance(extra, Mapping) else extra
-        known.update({p.id: p for p in items})
-    found = known.get(procedure_id)
-    if found is None:
-        raise CaseFormatError(
-            f"unknown procedure {procedure_id!r} (known: {', '.join(sorted(known))})",
-            "$.procedure",
-        )
-    return found
+        for p in items:
+            if not isinstance(p, Procedure):
+                raise InvalidArgument(
+                    f"'procedures' must hold Procedure objects, got {shown(p)}", "procedures"
+                )
+            own[(p.id, p.version)] = p
+            own_ids.add(p.id)
+
+    def resolve(procedure_id: str, version: int) -> Procedure | None:
+        if procedure_id in own_ids:
+            return own.get((procedure_id, version))
+        return find_version(procedure_id, version)
+
+    return resolve
 
 
-#: The deepest nesting of arrays and objects ``loads`` accepts by default.
-MAX_DEPTH = 32
+#: Upgrades of earlier format versions, each from version ``n`` to ``n + 1``, applied to the
+#: parsed document. Golden files of every released version keep being read.
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 had no procedure versions: its cases were written under version 1 of their
+    # procedure, and have no upgrade entries and no entry times apart from 'at'.
+    for i, raw in enumerate(doc.get("history") or ()):
+        if type(raw) is dict and ("entered" in raw or raw.get("kind") == "upgrade"):
+            raise CaseFormatError("format version 1 has no such entry", f"$.history[{i}]")
+    if "procedure_version" in doc:
+        raise CaseFormatError("unknown key 'procedure_version' in format version 1", "$")
+    return {**doc, "procedure_version": 1, "version": 2}
 
-#: Upgrades of earlier format versions, each from version ``n`` to ``n + 1``. Version 1 is
-#: the first released format, so there is nothing to upgrade yet; a future version 2 adds
-#: ``1: _v1_to_v2`` here and golden files of version 1 keep being read.
-_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+_MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 @attrs.frozen
 class LoadProblem:
-    """Something ``loads`` accepts only for an audit: a step out of order or a header
-    that does not follow from the history."""
+    """Something ``loads`` accepts only for an audit: a step out of order, an entry out of
+    time order or a header that does not follow from the history."""
 
     path: str
     seq: int | None
@@ -271,8 +348,18 @@ class LoadProblem:
     message: str
 
 
+class _Constant(Exception):
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
 def _no_constants(name: str) -> Any:
-    raise CaseFormatError(f"{name} is not allowed in a case document")
+    raise _Constant(name)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -281,60 +368,169 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise CaseFormatError(f"duplicated key {key!r}")
+                raise _Duplicate(key)
             seen.add(key)
     return result
 
 
-def _depth(doc: Any, limit: int, start: int = 1) -> None:
-    stack: list[tuple[Any, int]] = [(doc, start)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, (dict, list)):
-            if depth > limit:
-                raise CaseFormatError(f"nesting deeper than {limit} levels")
-            items = value.values() if isinstance(value, dict) else value
-            stack.extend((item, depth + 1) for item in items)
-
-
 _DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+_PLAIN_DECODER = json.JSONDecoder()
 
 
-def _parse(text: object, max_size: int, max_depth: int) -> dict[str, Any]:
+class _Marked(dict):  # type: ignore[type-arg]
+    """An object with a duplicated key, found by the slow pass that locates the culprit."""
+
+    duplicate = ""
+
+
+_BAD = object()
+
+
+def _locate(text: str, target: Callable[[Any], bool]) -> str:
+    """The JSON path of the first value ``target`` picks out, after a slow, marking parse.
+
+    Only used on error, so that the fast parse stays fast and errors still name a path.
+    """
+
+    def mark(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            marked = _Marked(pairs)
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    marked.duplicate = key
+                    break
+                seen.add(key)
+            return marked
+        return result
+
+    try:
+        doc = json.JSONDecoder(object_pairs_hook=mark, parse_constant=lambda name: _BAD).decode(
+            text
+        )
+    except (ValueError, RecursionError):
+        return "$"
+    stack: list[tuple[Any, str]] = [(doc, "$")]
+    while stack:
+        value, path = stack.pop()
+        if target(value):
+            return path
+        if isinstance(value, dict):
+            stack.extend((v, f"{path}.{k}") for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(value))))
+    return "$"
+
+
+def _depth_path(text: str, limit: int) -> str:
+    """The JSON path where ``text`` first nests deeper than ``limit`` (a scan done only on
+    error: the parser itself gave up on the nesting)."""
+    path: list[Any] = []
+    key: str | None = None
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]', text):
+        token = m.group()
+        if token in "[{":
+            if len(path) >= limit:
+                break
+            path.append(0 if token == "[" else key)
+            key = None
+        elif token in "]}":
+            if path:
+                path.pop()
+        elif token == ",":
+            if path and isinstance(path[-1], int):
+                path[-1] += 1
+        elif token == ":":
+            pass
+        elif path and not isinstance(path[-1], int):
+            key = json.loads(token) if key is None else key
+            path[-1] = key
+    out = "$"
+    for part in path[1:]:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _decode(text: str, max_depth: int, trusted: bool) -> Any:
+    if trusted:
+        return _PLAIN_DECODER.decode(text)
+    try:
+        return _DECODER.decode(text)
+    except _Duplicate as dup:
+        path = _locate(
+            text, lambda v: isinstance(v, _Marked) and v.duplicate == dup.key
+        )
+        raise CaseFormatError(f"duplicated key {shown(dup.key)}", path) from None
+    except _Constant as const:
+        raise CaseFormatError(
+            f"{const.name} is not allowed in a case document", _locate(text, lambda v: v is _BAD)
+        ) from None
+    except RecursionError:
+        raise CaseFormatError(
+            f"nesting deeper than {max_depth} levels", _depth_path(text, max_depth)
+        ) from None
+    except ValueError as exc:
+        raise CaseFormatError(f"not valid JSON: {shown(str(exc), 200)}") from None
+
+
+_SEAL = re.compile(r',"seal":"(hmac-sha256:[0-9a-f]{64})"\}\s*$')
+
+
+def _parse(
+    text: object, max_size: int, max_depth: int, key: bytes | None, require_seal: bool
+) -> tuple[dict[str, Any], bool]:
     if not isinstance(text, (str, bytes, bytearray)):
         raise CaseFormatError(f"expected JSON text, got {type(text).__name__}")
     if len(text) > max_size:
-        raise CaseFormatError(f"document is larger than {max_size} characters")
-    try:
-        if not isinstance(text, str):
-            text = text.decode(json.detect_encoding(text), "surrogatepass")
-        doc = _DECODER.decode(text)
-    except CaseFormatError:
-        raise
-    except (ValueError, RecursionError) as exc:
-        raise CaseFormatError(f"not valid JSON: {exc}") from None
+        raise CaseFormatError(f"document is larger than {max_size:,} characters")
+    if not isinstance(text, str):
+        try:
+            text = bytes(text).decode(json.detect_encoding(bytes(text)))
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise CaseFormatError(f"not valid UTF-8/16/32 text: {exc.__class__.__name__}") from None
+    trusted = False
+    seal = _SEAL.search(text)
+    if key is not None:
+        body = text[: seal.start()] + "}" if seal is not None else None
+        if body is not None and seal is not None and hmac.compare_digest(
+            seal.group(1), _seal(key, body)
+        ):
+            trusted = True
+            text = body
+        elif require_seal:
+            reason = "has no seal" if seal is None else "has a seal that does not match its text"
+            raise CaseFormatError(
+                f"the document {reason}: it was not written by this host with this key, or it "
+                "was changed afterwards",
+                "$.seal",
+            )
+    elif require_seal:
+        raise InvalidArgument("'require_seal' needs the 'key' to check the seal with", "key")
+    doc = _decode(text, max_depth, trusted)
     if not isinstance(doc, dict):
         raise CaseFormatError("a case document must be a JSON object")
-    # Every part of the document but 'details' has a fixed shape, checked key by key below;
-    # 'details' is free JSON, so its nesting is bounded here.
-    _depth(doc.get("details"), max_depth, start=2)
+    if "seal" in doc:  # validated in full below: the seal itself is not needed
+        if not isinstance(doc.pop("seal"), str):
+            raise CaseFormatError("'seal' must be a string", "$.seal")
     extra = doc.keys() - _HEADER_KEYS
     if extra:
-        raise CaseFormatError(f"unknown key {sorted(extra)[0]!r}", "$")
+        raise CaseFormatError(f"unknown key {shown(sorted(extra)[0])}", "$")
     if doc.get("format") != FORMAT:
-        raise CaseFormatError(f"not an innoproc case (format {doc.get('format')!r})", "$.format")
+        raise CaseFormatError(
+            f"not an innoproc case (format {shown(doc.get('format'))})", "$.format"
+        )
     version = _get(doc, "version", int, "$")
     if version > FORMAT_VERSION or version < 1:
         raise CaseFormatError(
-            f"unsupported format version {version!r} (this innoproc reads versions 1 to "
+            f"unsupported format version {shown(version)} (this innoproc reads versions 1 to "
             f"{FORMAT_VERSION}; a newer innoproc may read it)",
             "$.version",
         )
-    upgraded: dict[str, Any] = doc
-    while version < FORMAT_VERSION:  # pragma: no cover - no earlier version exists yet
-        upgraded = _MIGRATIONS[version](upgraded)
+    while version < FORMAT_VERSION:
+        doc = _MIGRATIONS[version](doc)
         version += 1
-    return upgraded
+    return doc, trusted
 
 
 def read_document(
@@ -344,9 +540,15 @@ def read_document(
     max_size: int = MAX_SIZE,
     max_depth: int = MAX_DEPTH,
     strict: bool = True,
+    key: bytes | str | None = None,
+    require_seal: bool = False,
 ) -> tuple[Case, tuple[LoadProblem, ...]]:
     """Parse and replay a document; with ``strict=False`` collect order problems instead."""
-    doc = _parse(text, max_size, max_depth)
+    secret = None if key is None else _key(key)
+    doc, trusted = _parse(text, max_size, max_depth, secret, require_seal)
+    resolve = _resolver(procedures)
+    if trusted:
+        return _read_trusted(doc, resolve), ()
     problems: list[LoadProblem] = []
 
     def problem(path: str, seq: int | None, code: str, message: str) -> None:
@@ -354,91 +556,133 @@ def read_document(
             raise CaseFormatError(message, path)
         problems.append(LoadProblem(path, seq, code, message))
 
-    procedure = _resolve(_get(doc, "procedure", str, "$"), procedures)
+    procedure_id = _text(_get(doc, "procedure", str, "$"), "$.procedure")
+    opened = _get(doc, "procedure_version", int, "$")
+    procedure = resolve(procedure_id, opened)
+    if procedure is None:
+        raise CaseFormatError(
+            f"unknown procedure {shown(procedure_id)} version {opened} (give your own "
+            "procedures with 'procedures=')",
+            "$.procedure",
+        )
     details = _get(doc, "details", dict, "$")
     try:
         case = Case(
             procedure,
             reference=_get(doc, "reference", str, "$"),
             authority=_get(doc, "authority", str, "$"),
-            details=details,
+            details=_limits.json_data(details, "$.details", 2, max_depth)
+            if details
+            else details,
         )
     except InnoprocError as exc:
-        raise CaseFormatError(str(exc), "$") from None
+        raise CaseFormatError(str(exc), getattr(exc, "field", "$")) from None
     history = _get(doc, "history", list, "$")
     last: datetime | None = None
-    events, facts, states = procedure._events, procedure._facts, procedure._states
     for i, raw in enumerate(history):
+        path = f"$.history[{i}]"
         if type(raw) is not dict:
-            raise CaseFormatError("a history entry must be an object", f"$.history[{i}]")
+            raise CaseFormatError("a history entry must be an object", path)
         kind = raw.get("kind")
-        keys = _STEP_KEYS if kind == "step" else _FACT_KEYS
-        if raw.keys() != keys:
-            _entry_keys(raw, keys, f"$.history[{i}]")
-        seq, name, by = raw["seq"], raw["name"], raw["by"]
+        keys = _KEYS.get(kind) if isinstance(kind, str) else None
+        if keys is None or (raw.keys() != keys and raw.keys() - {"entered"} != keys):
+            _entry_keys(raw, keys or _FACT_KEYS, path)
+        seq = raw["seq"]
         if type(seq) is not int or seq != i + 1:
-            raise CaseFormatError(f"expected seq {i + 1}, got {seq!r}", f"$.history[{i}].seq")
-        if type(name) is not str:
-            raise CaseFormatError("'name' must be a string", f"$.history[{i}].name")
-        if type(by) is not str or not by.strip():
-            raise CaseFormatError("'by' must name the actor", f"$.history[{i}].by")
-        at = _instant(raw["at"], i)
-        if last is not None and at < last:
+            raise CaseFormatError(f"expected seq {i + 1}, got {shown(seq)}", f"{path}.seq")
+        by = _text(raw["by"], f"{path}.by")
+        if not by.strip():
+            raise CaseFormatError("'by' must name the actor", f"{path}.by")
+        at = _instant(raw["at"], f"{path}.at")
+        entered = at if "entered" not in raw else _instant(raw["entered"], f"{path}.entered")
+        if at > entered:
+            problem(f"{path}.entered", seq, "out-of-time-order", "entry takes effect after it was entered")
+        if last is not None and entered < last:
             problem(
-                f"$.history[{i}].at",
+                f"{path}.at" if "entered" not in raw else f"{path}.entered",
                 seq,
                 "out-of-time-order",
-                "entry is earlier than the one before it",
+                "entry was entered before the one before it",
             )
-        last = at
+        last = entered
+        shown_entered = None if entered is at else entered
         entry: HistoryEntry
-        if kind == "fact":
-            fact = facts.get(name)
-            if fact is None:
-                raise CaseFormatError(f"unknown fact {name!r}", f"$.history[{i}].name")
-            payload = _payload(fact.field_map, raw["payload"], i, "fact", name)
-            entry = FactRecord(seq, at, by, name, payload)
-        else:
-            path = f"$.history[{i}]"
-            event = events.get(name)
-            if event is None:
-                raise CaseFormatError(f"unknown event {name!r}", f"{path}.name")
+        current = case._procedure
+        if kind == "upgrade":
             source, target = raw["from"], raw["to"]
-            for key, state in (("from", source), ("to", target)):
+            for name, value in (("from", source), ("to", target)):
+                if type(value) is not int:
+                    raise CaseFormatError(f"'{name}' must be a version number", f"{path}.{name}")
+            new = resolve(current.id, target)
+            if new is None:
+                raise CaseFormatError(
+                    f"unknown version {shown(target)} of {current.id!r}", f"{path}.to"
+                )
+            if source != current.version:
+                problem(
+                    f"{path}.from",
+                    seq,
+                    "upgrade-out-of-order",
+                    f"upgrade starts from version {source} but the case is at version "
+                    f"{current.version}",
+                )
+            report = assess_upgrade(current, new, case._state, case._facts)
+            if not report.ok:
+                problem(f"{path}.to", seq, "upgrade-refused", report.explain())
+            entry = UpgradeRecord(seq, at, by, current.version, target, shown_entered)
+            case._replay(entry, new)
+            continue
+        name = raw["name"]
+        if type(name) is not str:
+            raise CaseFormatError("'name' must be a string", f"{path}.name")
+        if kind == "fact":
+            fact = current._facts.get(name)
+            if fact is None:
+                raise CaseFormatError(f"unknown fact {shown(name)}", f"{path}.name")
+            payload = _payload(fact.field_map, raw["payload"], i, "fact", name)
+            entry = FactRecord(seq, at, by, name, payload, shown_entered)
+        else:
+            event = current._events.get(name)
+            if event is None:
+                raise CaseFormatError(f"unknown event {shown(name)}", f"{path}.name")
+            source, target = raw["from"], raw["to"]
+            states = current._states
+            for key_name, state in (("from", source), ("to", target)):
                 if type(state) is not str or state not in states:
-                    raise CaseFormatError(f"unknown state {state!r}", f"{path}.{key}")
-            if source != case.state:
+                    raise CaseFormatError(f"unknown state {shown(state)}", f"{path}.{key_name}")
+            if source != case._state:
                 problem(
                     f"{path}.from",
                     seq,
                     "step-out-of-order",
-                    f"step starts from {source!r} but the case is in {case.state!r}",
+                    f"step starts from {source!r} but the case is in {case._state!r}",
                 )
-            if source not in event.source:
+            declared = current.targets(source).get(name)
+            if declared is None:
                 problem(
                     f"{path}.name",
                     seq,
                     "step-out-of-order",
                     f"event {name!r} is not possible from state {source!r}",
                 )
-            elif target != (event.dest or source):
+            elif target != declared:
                 problem(
                     f"{path}.to",
                     seq,
                     "step-out-of-order",
-                    f"event {name!r} leads to {event.dest or source!r}, not {target!r}",
+                    f"event {name!r} leads to {declared!r}, not {target!r}",
                 )
             payload = _payload(event.field_map, raw["payload"], i, "event", name)
-            entry = StepRecord(seq, at, by, name, source, target, payload)
+            entry = StepRecord(seq, at, by, name, source, target, payload, shown_entered)
         case._replay(entry)
     stated = _get(doc, "state", str, "$")
-    if stated != case.state:
+    if stated != case._state:
         problem(
             "$.state",
             None,
             "state-mismatch",
-            f"stated state {stated!r} does not follow from the history "
-            f"(which ends in {case.state!r})",
+            f"stated state {shown(stated)} does not follow from the history "
+            f"(which ends in {case._state!r})",
         )
     revision = _get(doc, "revision", int, "$")
     if revision != case.revision:
@@ -446,9 +690,93 @@ def read_document(
             "$.revision",
             None,
             "revision-mismatch",
-            f"stated revision {revision!r} does not match the history ({case.revision} entries)",
+            f"stated revision {shown(revision)} does not match the history "
+            f"({case.revision} entries)",
         )
     return case, tuple(problems)
+
+
+def _read_trusted(doc: dict[str, Any], resolve: Callable[[str, int], Procedure | None]) -> Case:
+    """A sealed document the host wrote itself: decoded without re-validating its shape,
+    order or header (the seal proves they are as ``dumps`` wrote them)."""
+    procedure = resolve(doc["procedure"], doc["procedure_version"])
+    if procedure is None:
+        raise CaseFormatError(
+            f"unknown procedure {shown(doc['procedure'])} version {doc['procedure_version']}",
+            "$.procedure",
+        )
+    case = Case._trusted(procedure, doc["reference"], doc["authority"], doc["details"])
+    fromiso = datetime.fromisoformat
+    for raw in doc["history"]:
+        kind = raw["kind"]
+        at = fromiso(_z(raw["at"]))
+        entered = fromiso(_z(raw["entered"])) if "entered" in raw else None
+        current = case._procedure
+        if kind == "fact":
+            name = raw["name"]
+            fields = current._facts[name].field_map
+            case._replay(
+                FactRecord(raw["seq"], at, raw["by"], name, _decode_trusted(fields, raw["payload"]), entered)
+            )
+        elif kind == "step":
+            name = raw["name"]
+            fields = current._events[name].field_map
+            case._replay(
+                StepRecord(
+                    raw["seq"],
+                    at,
+                    raw["by"],
+                    name,
+                    raw["from"],
+                    raw["to"],
+                    _decode_trusted(fields, raw["payload"]),
+                    entered,
+                )
+            )
+        else:
+            new = resolve(current.id, raw["to"])
+            if new is None:
+                raise CaseFormatError(f"unknown version {raw['to']} of {current.id!r}")
+            case._replay(UpgradeRecord(raw["seq"], at, raw["by"], raw["from"], raw["to"], entered), new)
+    return case
+
+
+def _z(raw: str) -> str:
+    return raw[:-1] + "+00:00" if raw.endswith("Z") else raw
+
+
+def _decode_trusted(fields: Mapping[str, Field], raw: dict[str, Any]) -> Payload:
+    if not raw:
+        return EMPTY
+    for name, value in raw.items():
+        kind = fields[name].kind
+        if kind not in _PLAIN:
+            raw[name] = _TRUSTED[kind](value)
+    return MappingProxyType(raw)
+
+
+def _trusted_instant(raw: str) -> datetime:
+    return datetime.fromisoformat(_z(raw))
+
+
+def _trusted_date(raw: str) -> Any:
+    from datetime import date
+
+    return date.fromisoformat(raw)
+
+
+def _trusted_amount(raw: str) -> Any:
+    from decimal import Decimal
+
+    return Decimal(raw)
+
+
+_TRUSTED: dict[str, Callable[[Any], Any]] = {
+    "datetime": _trusted_instant,
+    "date": _trusted_date,
+    "amount": _trusted_amount,
+    "texts": tuple,
+}
 
 
 def loads(
@@ -458,15 +786,21 @@ def loads(
     max_size: int = MAX_SIZE,
     max_depth: int = MAX_DEPTH,
     for_audit: bool = False,
+    key: bytes | str | None = None,
+    require_seal: bool = False,
 ) -> Case:
     """Read a case written by ``dumps`` (any released format version).
 
     ``procedures`` adds your own procedure declarations to the built-in ones (and overrides
     one with the same id). The history is replayed: every step must leave the state it
-    starts from and reach the state the procedure says, entries come in time order, and the
-    stated state and revision must follow from the history. ``max_size`` (characters) and
-    ``max_depth`` (nesting) bound the input. Any problem raises ``CaseFormatError``
-    naming the JSON path; nothing in the input is ever executed.
+    starts from and reach the state the procedure says, entries come in the order they were
+    entered, and the stated state and revision must follow from the history. ``max_size``
+    (characters) and ``max_depth`` (nesting) bound the input. Any problem raises
+    ``CaseFormatError`` naming the JSON path; nothing in the input is ever executed.
+
+    With ``key``, a document sealed by ``dumps(case, key=key)`` whose seal matches is read
+    without re-validating what the seal vouches for; a document with no seal, or one that
+    does not match, is validated in full, or refused when ``require_seal=True``.
 
     ``for_audit=True`` loads a document whose steps are out of order or whose header does not
     follow from its history (an import from another system, or a tampered file) so that
@@ -479,5 +813,7 @@ def loads(
         max_size=max_size,
         max_depth=max_depth,
         strict=not for_audit,
+        key=key,
+        require_seal=require_seal,
     )
     return case

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 import attrs
@@ -54,7 +55,9 @@ class Source:
     """The legal or programme source of a rule: an instrument and, where known, a provision.
 
     ``verified`` is ``False`` where the project's domain notes could not confirm the exact
-    provision; such rules are configurable defaults and say so in their docs.
+    provision; such rules are configurable defaults and say so in their docs. ``publisher``,
+    ``published`` (a date) and ``url`` say who published the instrument, when, and where a
+    case worker can read it.
 
     ```pycon
     >>> str(Source("Directive 2014/24/EU", "art. 31(1)"))
@@ -69,6 +72,14 @@ class Source:
     provision: str = ""
     url: str | None = None
     verified: bool = True
+    publisher: str | None = attrs.field(default=None, kw_only=True)
+    published: date | None = attrs.field(default=None, kw_only=True)
+
+    def at(self, provision: str, *, verified: bool | None = None) -> Source:
+        """The same instrument, citing another ``provision``."""
+        return attrs.evolve(
+            self, provision=provision, verified=self.verified if verified is None else verified
+        )
 
     def __str__(self) -> str:
         text = f"{self.instrument} {self.provision}".strip()

@@ -8,8 +8,8 @@ code, wording and source cannot drift apart. Use them in your own procedures too
 >>> from innoproc import rules
 >>> rules.LEADERSHIP_ANCHORING
 <precondition leadership-anchoring>
->>> rules.LEADERSHIP_ANCHORING.source.provision
-"'topplederforankring', 'lederforankring'"
+>>> rules.LEADERSHIP_ANCHORING.kind
+'programme'
 
 ```
 """
@@ -20,10 +20,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from innoproc._engine.assessment import Shortfall
+from innoproc._engine.assessment import Advice, Shortfall
 from innoproc._engine.declare import Context, FactType, Precondition
 from innoproc._engine.fields import Field
 from innoproc._engine.history import FactRecord
+from innoproc._sources import (
+    DIRECTIVE_2014_24,
+    PARTNERSHIP_CALL_2020,
+)
 from innoproc._text import Source, Text
 from innoproc.deadlines import describe, lateness
 
@@ -31,16 +35,23 @@ __all__ = [
     "DEADLINE_FIELD",
     "LEADERSHIP_ANCHORING",
     "LEADERSHIP_DECISION",
+    "MARKET_ANALYSIS",
+    "MARKET_DIALOGUE_HELD",
     "MARKET_DIALOGUE_OUTCOME",
     "NEED_DESCRIBED",
     "NEED_DESCRIPTION",
     "NO_MARKET_SOLUTION",
+    "NO_MARKET_SOLUTION_EVIDENCED",
     "SUBMITTED_IN_TIME",
     "found",
     "late",
     "not_recorded",
     "recorded",
 ]
+
+# Rules never change once released: a case is judged by the rules it was opened under, also
+# in a host's own procedures that use these objects. A corrected rule is a new object (with
+# the same code where it checks the same thing), used by a new version of a procedure.
 
 # -- facts ---------------------------------------------------------------------------------
 
@@ -88,6 +99,26 @@ MARKET_DIALOGUE_OUTCOME = FactType(
         ),
         Field("summary", "text", required=False, doc="What the dialogue found."),
         Field("participants", "integer", required=False, doc="How many suppliers took part."),
+    ),
+)
+
+
+MARKET_ANALYSIS = FactType(
+    "market-analysis",
+    Text(en="Analysis of the market", nb="Markedsanalyse"),
+    fields=(
+        Field(
+            "solution_available",
+            "boolean",
+            doc="True when products, services or works already on the market meet the need.",
+        ),
+        Field(
+            "method",
+            "text",
+            doc="How the market was examined (a request for information, market research, "
+            "an earlier procurement...).",
+        ),
+        Field("summary", "text", required=False, doc="What the analysis found."),
     ),
 )
 
@@ -145,23 +176,23 @@ def _leadership_anchoring(ctx: Context) -> Shortfall | None:
     return record if isinstance(record, Shortfall) else None
 
 
-# Seed 002 (Difi, Innovation Norway and LUP, 2017): an innovation partnership "krever
-# topplederforankring"; seed 003 (Innovation Norway's 2020 call): "forankret i toppledelsen ...
-# en del av en langsiktig strategi"; seed 000 (#StimuLab 2018): proposals "må overbevise om
-# ... lederforankring". A programme requirement, not a provision of the directive.
+# A programme requirement, not a provision of the directive: Innovation Norway's calls for
+# innovation partnerships ask that the project be "forankret i toppledelsen ... en del av en
+# langsiktig strategi" (2020) and "krever topplederforankring" (the 2017 sketch competition);
+# the #StimuLab call of 2018 asks proposals to convince on "lederforankring". Users ask for it
+# as a blocking check, so it blocks, labelled with its true kind.
 LEADERSHIP_ANCHORING = Precondition(
     code="leadership-anchoring",
     rule=Text(
         en="The project must be anchored with top management.",
         nb="Prosjektet må være forankret i toppledelsen.",
     ),
-    source=Source(
-        "Difi/LUP/Innovasjon Norge 2017 (seed 002); Innovasjon Norge 2020 (seed 003); "
-        "#StimuLab 2018 (seed 000)",
-        "'topplederforankring', 'lederforankring'",
+    source=PARTNERSHIP_CALL_2020.at(
+        "«forankret i toppledelsen»; likewise the #StimuLab call of 2018 («lederforankring»)"
     ),
     test=_leadership_anchoring,
     reads=(LEADERSHIP_DECISION,),
+    kind="programme",
 )
 
 
@@ -179,7 +210,7 @@ def _need_described(ctx: Context) -> Shortfall | None:
 
 # Directive 2014/24/EU art. 31(1) second subparagraph: the documents identify the need for an
 # innovative product, service or works, precisely enough for operators to decide whether to
-# request to participate.
+# request to participate. (PCP cites its own source: ``NEED_DESCRIBED.cited(...)``.)
 NEED_DESCRIBED = Precondition(
     code="need-described",
     rule=Text(
@@ -188,7 +219,7 @@ NEED_DESCRIBED = Precondition(
         nb="Behovet må være funksjonelt beskrevet, presist nok til at leverandører kan "
         "avgjøre om de vil delta.",
     ),
-    source=Source("Directive 2014/24/EU", "art. 31(1)"),
+    source=DIRECTIVE_2014_24.at("art. 31(1) second subparagraph"),
     test=_need_described,
     reads=(NEED_DESCRIPTION,),
 )
@@ -221,9 +252,82 @@ NO_MARKET_SOLUTION = Precondition(
         nb="Behovet må ikke kunne dekkes av varer, tjenester eller bygge- og anleggsarbeider "
         "som allerede finnes i markedet.",
     ),
-    source=Source("Directive 2014/24/EU", "art. 31(1)"),
+    source=DIRECTIVE_2014_24.at("art. 31(1) second subparagraph"),
     test=_no_market_solution,
     reads=(MARKET_DIALOGUE_OUTCOME,),
+)
+
+
+def _no_market_solution_evidenced(ctx: Context) -> Shortfall | None:
+    dialogue = ctx.fact(MARKET_DIALOGUE_OUTCOME.name)
+    analysis = ctx.fact(MARKET_ANALYSIS.name)
+    if dialogue is None and analysis is None:
+        return Shortfall(
+            f"Not recorded: {MARKET_DIALOGUE_OUTCOME.title.en} (fact "
+            f"'{MARKET_DIALOGUE_OUTCOME.name}') or {MARKET_ANALYSIS.title.en} (fact "
+            f"'{MARKET_ANALYSIS.name}').",
+            f"Ikke registrert: {MARKET_DIALOGUE_OUTCOME.title.nb} (opplysning "
+            f"'{MARKET_DIALOGUE_OUTCOME.name}') eller {MARKET_ANALYSIS.title.nb} (opplysning "
+            f"'{MARKET_ANALYSIS.name}').",
+        )
+    latest = max((r for r in (dialogue, analysis) if r is not None), key=lambda record: record.seq)
+    if latest.get("solution_available") is not False:
+        found = latest.get("summary")
+        suffix_en = f" It found: {found}." if found else ""
+        suffix_nb = f" Den fant: {found}." if found else ""
+        return Shortfall(
+            "The latest examination of the market found a solution already available on the "
+            "market." + suffix_en,
+            "Den siste undersøkelsen av markedet fant en løsning som allerede er tilgjengelig "
+            "på markedet." + suffix_nb,
+            summary=found,
+        )
+    return None
+
+
+# Directive 2014/24/EU art. 31(1) second subparagraph, as ``NO_MARKET_SOLUTION``; the evidence
+# may be the market dialogue or another documented examination of the market (a market
+# dialogue is recommended, not compulsory: art. 40, DOMAIN V16). The latest record counts.
+NO_MARKET_SOLUTION_EVIDENCED = Precondition(
+    code="no-market-solution",
+    rule=Text(
+        en="The need must not be met by products, services or works already available on "
+        "the market, as shown by the market dialogue or another documented examination of "
+        "the market.",
+        nb="Behovet må ikke kunne dekkes av varer, tjenester eller bygge- og anleggsarbeider "
+        "som allerede er tilgjengelige på markedet, slik markedsdialogen eller en annen "
+        "dokumentert undersøkelse av markedet viser.",
+    ),
+    source=DIRECTIVE_2014_24.at("art. 31(1) second subparagraph"),
+    test=_no_market_solution_evidenced,
+    reads=(MARKET_DIALOGUE_OUTCOME, MARKET_ANALYSIS),
+)
+
+
+def _market_dialogue_held(ctx: Context) -> Advice | None:
+    if ctx.fact(MARKET_DIALOGUE_OUTCOME.name) is not None:
+        return None
+    return Advice(
+        "No market dialogue was held; one is recommended before the notice, to learn what the "
+        "market can offer and to let suppliers prepare.",
+        "Det er ikke gjennomført markedsdialog; det anbefales før kunngjøringen, for å lære hva "
+        "markedet kan tilby og la leverandørene forberede seg.",
+    )
+
+
+# Directive 2014/24/EU art. 40 allows preliminary market consultations; DFØ recommends a market
+# dialogue before an innovation partnership. Recommended, not compulsory (DOMAIN V16): good
+# practice, reported and never blocking.
+MARKET_DIALOGUE_HELD = Precondition(
+    code="market-dialogue-held",
+    rule=Text(
+        en="A market dialogue should be held before the contract notice.",
+        nb="Det bør gjennomføres markedsdialog før konkurransen kunngjøres.",
+    ),
+    source=DIRECTIVE_2014_24.at("art. 40"),
+    test=_market_dialogue_held,
+    reads=(MARKET_DIALOGUE_OUTCOME,),
+    kind="practice",
 )
 
 
@@ -254,7 +358,8 @@ def _submitted_in_time(ctx: Context) -> Shortfall | None:
 
 
 # A call's deadline is an instant in Europe/Oslo; a submission at the deadline is in time,
-# one a minute later is late. The deadline itself is set by each call (seeds 000, 002, 003).
+# one a minute later is late. The deadline itself is set by each call (the #StimuLab call of
+# 2018, Innovation Norway's calls of 2017 and 2020), so this rule is a programme requirement.
 SUBMITTED_IN_TIME = Precondition(
     code="submitted-in-time",
     rule=Text(
@@ -264,4 +369,5 @@ SUBMITTED_IN_TIME = Precondition(
     source=Source("The call for proposals", "its deadline"),
     test=_submitted_in_time,
     uses=("deadline",),
+    kind="programme",
 )

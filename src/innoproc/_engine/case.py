@@ -12,76 +12,41 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from innoproc import _limits
 from innoproc._engine.assessment import Assessment, Finding
 from innoproc._engine.declare import Context, Event, Procedure
 from innoproc._engine.fields import Payload, validate_payload
-from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
+from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord, UpgradeRecord
+from innoproc._engine.upgrade import UpgradeReport, assess_upgrade
 from innoproc._errors import (
     ChronologyError,
     ConcurrencyConflict,
+    InvalidArgument,
+    InvalidDefinition,
     InvalidPayload,
     PreconditionFailed,
     TransitionNotAllowed,
     UnknownEvent,
     UnknownFact,
+    UnknownProcedure,
+    UpgradeRefused,
+    shown,
 )
-from innoproc._time import OSLO, require_aware
+from innoproc._limits import thaw
+from innoproc._time import OSLO
+
+__all__ = ["Case", "thaw"]
 
 
-class _Token:
-    """A throw-away model handed to the shared machine, so a failure never touches the case."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, state: str) -> None:
-        self.state = state
+def _name(argument: str, value: object) -> str:
+    clean = _limits.text(value, argument)
+    if not clean.strip():
+        raise InvalidPayload(f"{argument!r} must be a non-empty str, got {shown(value)}", argument)
+    return clean
 
 
-def _check_actor(by: object) -> str:
-    if not isinstance(by, str) or not by.strip():
-        raise InvalidPayload(f"'by' must name the actor (a non-empty str), got {by!r}", "by")
-    return by
-
-
-def _check_json(value: object, path: str) -> None:
-    if value is None or isinstance(value, (str, bool, int)):
-        return
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise InvalidPayload(f"{path} must be a finite number, got {value!r}", path)
-        return
-    if isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            _check_json(item, f"{path}[{i}]")
-        return
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise InvalidPayload(f"{path} keys must be str, got {key!r}", path)
-            _check_json(item, f"{path}.{key}")
-        return
-    raise InvalidPayload(
-        f"{path} must be JSON data (str, int, float, bool, None, list, dict), got {value!r}", path
-    )
-
-
-def _freeze(value: Any) -> Any:
-    """JSON data made read-only all the way down: objects become read-only mappings and
-    arrays tuples, so a case's details cannot be changed behind its history's back."""
-    if isinstance(value, (list, tuple)):
-        return tuple(_freeze(v) for v in value)
-    if isinstance(value, Mapping):
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
-    return value
-
-
-def thaw(value: Any) -> Any:
-    """Frozen details back to plain JSON data (lists and dicts)."""
-    if isinstance(value, tuple):
-        return [thaw(v) for v in value]
-    if isinstance(value, Mapping):
-        return {k: thaw(v) for k, v in value.items()}
-    return value
+def _now(at: datetime | None) -> datetime:
+    return datetime.now(OSLO) if at is None else _limits.instant(at, "at")
 
 
 class Case:
@@ -89,19 +54,40 @@ class Case:
 
     Create cases with ``innoproc.open_case`` (or ``innoproc.loads``). Ask what may
     happen with ``check`` and ``available``, record what preconditions look at with
-    ``record``, and move the case with ``apply``.
+    ``record``, and move the case with ``apply``. A case is safe to share between threads;
+    ``copy.copy`` and ``copy.deepcopy`` give an independent case (pickle is refused: store
+    a case with ``innoproc.dumps``).
     """
+
+    # _versions: the procedure of each version the case has been under, oldest first, with the
+    # seq of its first entry (the versions a stored history is written in); _encoded: the JSON
+    # of each history entry, written by ``dumps`` once and kept; _judging: the thread judging
+    # the case's preconditions now, if any.
+    _procedure: Procedure
+    _versions: list[tuple[int, Procedure]]
+    _history: list[HistoryEntry]
+    _facts: dict[str, FactRecord]
+    _facts_by: dict[str, list[FactRecord]]
+    _steps_by: dict[str, list[StepRecord]]
+    _state: str
+    _lock: threading.RLock
+    _judging: int | None
+    _encoded: list[str]
 
     __slots__ = (
         "_authority",
         "_details",
         "_encoded",
         "_facts",
+        "_facts_by",
         "_history",
+        "_judging",
         "_lock",
         "_procedure",
         "_reference",
         "_state",
+        "_steps_by",
+        "_versions",
     )
 
     def __init__(
@@ -112,38 +98,40 @@ class Case:
         authority: str,
         details: Mapping[str, Any] | None = None,
     ) -> None:
-        if not isinstance(reference, str) or not reference.strip():
-            raise InvalidPayload(
-                f"'reference' must be a non-empty str, got {reference!r}", "reference"
+        if not isinstance(procedure, Procedure):
+            raise InvalidArgument(
+                f"'procedure' must be a Procedure, got {shown(procedure)}", "procedure"
             )
-        if not isinstance(authority, str) or not authority.strip():
-            raise InvalidPayload(
-                f"'authority' must be a non-empty str, got {authority!r}", "authority"
-            )
-        details = dict(details or {})
-        _check_json(details, "details")
-        self._procedure = procedure
-        self._reference = reference
-        self._authority = authority
-        self._details: Mapping[str, Any] = _freeze(details)
-        self._history: list[HistoryEntry] = []
-        self._facts: dict[str, FactRecord] = {}
-        self._state = procedure.initial
-        self._lock = threading.Lock()
-        #: The JSON of each history entry, written by ``dumps`` once and kept (private).
-        self._encoded: list[str] = []
+        self._reference = _name("reference", reference)
+        self._authority = _name("authority", authority)
+        if details is None:
+            details = {}
+        elif not isinstance(details, Mapping):
+            raise InvalidPayload(f"'details' must be a mapping, got {shown(details)}", "details")
+        self._details: Mapping[str, Any] = _limits.json_data(details, "details", 2)
+        self._init_history(procedure)
 
     # -- identity and derived state -------------------------------------------------------
 
     @property
     def procedure(self) -> Procedure:
-        """The procedure this case follows."""
+        """The procedure (and version) this case follows now."""
         return self._procedure
 
     @property
     def procedure_id(self) -> str:
         """The id of the procedure this case follows."""
         return self._procedure.id
+
+    @property
+    def version(self) -> int:
+        """The version of the procedure the case is judged by now."""
+        return self._procedure.version
+
+    @property
+    def opened_version(self) -> int:
+        """The version of the procedure the case was opened under."""
+        return self._versions[0][1].version
 
     @property
     def reference(self) -> str:
@@ -173,7 +161,7 @@ class Case:
 
     @property
     def history(self) -> tuple[HistoryEntry, ...]:
-        """Every applied step and recorded fact, oldest first."""
+        """Every applied step, recorded fact and upgrade, in the order entered."""
         return tuple(self._history)
 
     @property
@@ -189,28 +177,24 @@ class Case:
     # -- asking -------------------------------------------------------------------------
 
     def _event(self, name: str) -> Event:
-        event = self._procedure._events.get(name)
+        event = self._procedure._events.get(name) if isinstance(name, str) else None
         if event is None:
-            raise UnknownEvent(name, self._procedure.id, tuple(self._procedure._events))
+            raise UnknownEvent(str(name), self._procedure.id, tuple(self._procedure._events))
         return event
 
     def _assess(
         self, event: Event, payload: Payload, missing: tuple[str, ...], at: datetime
     ) -> Assessment:
+        """Assess ``event`` (with the lock held); the case is not changed."""
+        procedure = self._procedure
         state = self._state
-        allowed = state in event.source
-        target = (event.dest or state) if allowed else None
-        if not allowed:
+        target = procedure.targets(state).get(event.name)
+        if target is None:
             return Assessment(
-                self._procedure.id,
-                event.name,
-                state,
-                False,
-                None,
-                event.source,
-                missing=missing,
+                procedure.id, event.name, state, False, None, event.source, missing=missing
             )
         ctx = Context(
+            procedure=procedure,
             state=state,
             event=event.name,
             payload=payload,
@@ -218,21 +202,31 @@ class Case:
             facts=self._facts,
             history=self._history,
             details=self._details,
+            facts_by=self._facts_by,
+            steps_by=self._steps_by,
         )
         met: list[str] = []
         unmet: list[Finding] = []
+        advice: list[Finding] = []
         unassessed: list[str] = []
-        for pre in event.requires:
-            if missing and any(name in missing for name in pre.uses):
-                unassessed.append(pre.code)
-                continue
-            finding = pre.evaluate(ctx)
-            if finding is None:
-                met.append(pre.code)
-            else:
-                unmet.append(finding)
+        outer = self._judging
+        self._judging = threading.get_ident()
+        try:
+            for pre in event.requires:
+                if missing and any(name in missing for name in pre.uses):
+                    unassessed.append(pre.code)
+                    continue
+                finding = pre.evaluate(ctx)
+                if finding is None:
+                    met.append(pre.code)
+                elif finding.blocking:
+                    unmet.append(finding)
+                else:
+                    advice.append(finding)
+        finally:
+            self._judging = outer
         return Assessment(
-            self._procedure.id,
+            procedure.id,
             event.name,
             state,
             True,
@@ -242,6 +236,7 @@ class Case:
             tuple(unmet),
             missing,
             tuple(unassessed),
+            tuple(advice),
         )
 
     def check(self, event: str, *, at: datetime | None = None, **payload: Any) -> Assessment:
@@ -252,7 +247,7 @@ class Case:
         unknown fields or wrong types raise ``InvalidPayload``.
         """
         spec = self._event(event)
-        when = datetime.now(OSLO) if at is None else require_aware("at", at)
+        when = _now(at)
         clean, missing = validate_payload(spec.field_map, payload, f"event {event!r}")
         with self._lock:
             return self._assess(spec, clean, missing, when)
@@ -262,7 +257,7 @@ class Case:
 
         No payload is given, so events that need fields list them in ``missing``.
         """
-        when = datetime.now(OSLO) if at is None else require_aware("at", at)
+        when = _now(at)
         result = []
         with self._lock:
             for spec in self._procedure.events_from(self._state):
@@ -270,15 +265,78 @@ class Case:
                 result.append(self._assess(spec, MappingProxyType({}), missing, when))
         return tuple(result)
 
+    def check_upgrade(self, to: Procedure | int | None = None) -> UpgradeReport:
+        """What in this case does not fit another version of its procedure (the latest
+        built-in version when ``to`` is ``None``; a version number, or a ``Procedure``).
+
+        Blocking findings (``unmet``) name what cannot be mapped (the current state, a
+        recorded fact or field the new version does not know); ``advice`` names facts to
+        record again because the new version asks more of them, and the rules that are new.
+        """
+        target = self._resolve(to)
+        with self._lock:
+            return assess_upgrade(self._procedure, target, self._state, self._facts)
+
+    def _resolve(self, to: Procedure | int | None) -> Procedure:
+        if isinstance(to, Procedure):
+            if to.id != self._procedure.id:
+                raise InvalidArgument(
+                    f"'to' must be a version of {self._procedure.id!r}, got {to.id!r}", "to"
+                )
+            return to
+        if to is not None and (isinstance(to, bool) or not isinstance(to, int)):
+            raise InvalidArgument(
+                f"'to' must be a version number or a Procedure, got {shown(to)}", "to"
+            )
+        # Versions of built-in procedures (and of the built-in schemes' applications) are
+        # found by number; give your own procedures as a Procedure.
+        from innoproc._procedures import find_version
+
+        found = find_version(self._procedure.id, to)
+        if found is None:
+            raise UnknownProcedure(self._procedure.id, (str(self.version),), to)
+        return found
+
     # -- changing -----------------------------------------------------------------------
 
-    def _stamp(self, at: datetime, by: object, expected_revision: int | None) -> str:
-        """Check the entry's time, actor and the caller's revision (with the lock held)."""
-        if expected_revision is not None and expected_revision != len(self._history):
-            raise ConcurrencyConflict(self._reference, expected_revision, len(self._history))
-        if self._history and at < self._history[-1].at:
-            raise ChronologyError(at, self._history[-1].at)
-        return _check_actor(by)
+    def _stamp(
+        self,
+        at: datetime,
+        entered_at: datetime | None,
+        by: object,
+        expected_revision: int | None,
+    ) -> tuple[datetime, datetime, str]:
+        """Check an entry's times, actor and the caller's revision (with the lock held)."""
+        if self._judging == threading.get_ident():
+            raise InvalidDefinition(
+                f"a precondition tried to change case {self._reference!r} while it was being "
+                "judged; preconditions may only read a case",
+                self._procedure.id,
+            )
+        if expected_revision is not None:
+            if isinstance(expected_revision, bool) or not isinstance(expected_revision, int):
+                raise InvalidArgument(
+                    f"'expected_revision' must be an int, got {shown(expected_revision)}",
+                    "expected_revision",
+                )
+            if expected_revision != len(self._history):
+                raise ConcurrencyConflict(self._reference, expected_revision, len(self._history))
+        actor = _name("by", by)
+        if entered_at is None:
+            entered = at
+        else:
+            entered = _limits.instant(entered_at, "entered_at")
+            if at > entered:
+                raise ChronologyError(at, entered, "at", "effective")
+        # Instants are kept with fixed UTC offsets, so this compares real time, also across a
+        # daylight-saving change.
+        if self._history and entered < self._history[-1].entered_at:
+            raise ChronologyError(
+                entered,
+                self._history[-1].entered_at,
+                "at" if entered_at is None else "entered_at",
+            )
+        return at, entered, actor
 
     def apply(
         self,
@@ -286,6 +344,7 @@ class Case:
         *,
         at: datetime,
         by: str,
+        entered_at: datetime | None = None,
         expected_revision: int | None = None,
         **payload: Any,
     ) -> StepRecord:
@@ -295,44 +354,38 @@ class Case:
         state, ``PreconditionFailed`` (with ``.unmet``) if any precondition is unmet,
         and ``InvalidPayload`` for missing, unknown or mistyped fields. With
         ``expected_revision``, raises ``ConcurrencyConflict`` if the case has changed
-        since the caller read it. A refused or failing step leaves the case exactly as it
-        was. Safe to call from several threads.
+        since the caller read it. ``entered_at`` is the moment the step is entered when it
+        is entered late (``at`` being when it happened, what the rules judge by). A refused
+        or failing step leaves the case exactly as it was. Safe to call from several threads.
         """
         spec = self._event(event)
-        require_aware("at", at)
+        when = _limits.instant(at, "at")
         clean, missing = validate_payload(spec.field_map, payload, f"event {event!r}")
         with self._lock:
-            return self._apply(spec, at, by, expected_revision, clean, missing)
-
-    def _apply(
-        self,
-        spec: Event,
-        at: datetime,
-        by: object,
-        expected_revision: int | None,
-        clean: Payload,
-        missing: tuple[str, ...],
-    ) -> StepRecord:
-        event = spec.name
-        actor = self._stamp(at, by, expected_revision)
-        assessment = self._assess(spec, clean, missing, at)
-        if not assessment.allowed:
-            raise TransitionNotAllowed(assessment)
-        if missing:
-            raise InvalidPayload(
-                f"event {event!r} requires field(s): {', '.join(missing)}", missing[0]
+            when, entered, actor = self._stamp(when, entered_at, by, expected_revision)
+            assessment = self._assess(spec, clean, missing, when)
+            if not assessment.allowed:
+                raise TransitionNotAllowed(assessment)
+            if missing:
+                raise InvalidPayload(
+                    f"event {event!r} requires field(s): {', '.join(missing)}", missing[0]
+                )
+            if assessment.unmet:
+                raise PreconditionFailed(assessment)
+            target = assessment.target
+            assert target is not None  # allowed
+            entry = StepRecord(
+                len(self._history) + 1,
+                when,
+                actor,
+                spec.name,
+                self._state,
+                target,
+                clean,
+                entered if entered is not when else None,
             )
-        if assessment.unmet:
-            raise PreconditionFailed(assessment)
-        token = _Token(self._state)
-        if not self._procedure.machine.events[event].trigger(token):
-            raise TransitionNotAllowed(assessment)  # pragma: no cover - the machine agrees
-        entry = StepRecord(
-            len(self._history) + 1, at, actor, event, self._state, token.state, clean
-        )
-        self._history.append(entry)
-        self._state = token.state
-        return entry
+            self._append(entry)
+            return entry
 
     def record(
         self,
@@ -340,6 +393,7 @@ class Case:
         *,
         at: datetime,
         by: str,
+        entered_at: datetime | None = None,
         expected_revision: int | None = None,
         **payload: Any,
     ) -> FactRecord:
@@ -347,38 +401,174 @@ class Case:
 
         Every field the fact declares as required must be given; a later record of the same
         fact supersedes the earlier one for preconditions, and both stay in the history.
-        ``expected_revision`` works as in ``apply``.
+        A decision entered late carries its own date as ``at`` and the moment of entry as
+        ``entered_at``. ``expected_revision`` works as in ``apply``.
         """
-        spec = self._procedure._facts.get(fact)
+        spec = self._procedure._facts.get(fact) if isinstance(fact, str) else None
         if spec is None:
-            raise UnknownFact(fact, self._procedure.id, tuple(self._procedure._facts))
-        require_aware("at", at)
+            raise UnknownFact(str(fact), self._procedure.id, tuple(self._procedure._facts))
+        when = _limits.instant(at, "at")
         clean, missing = validate_payload(spec.field_map, payload, f"fact {fact!r}")
         if missing:
             raise InvalidPayload(
                 f"fact {fact!r} requires field(s): {', '.join(missing)}", missing[0]
             )
         with self._lock:
-            actor = self._stamp(at, by, expected_revision)
-            entry = FactRecord(len(self._history) + 1, at, actor, fact, clean)
-            self._history.append(entry)
-            self._facts[fact] = entry
+            when, entered, actor = self._stamp(when, entered_at, by, expected_revision)
+            entry = FactRecord(
+                len(self._history) + 1,
+                when,
+                actor,
+                spec.name,
+                clean,
+                entered if entered is not when else None,
+            )
+            self._append(entry)
             return entry
+
+    def upgrade(
+        self,
+        to: Procedure | int | None = None,
+        *,
+        at: datetime,
+        by: str,
+        entered_at: datetime | None = None,
+        expected_revision: int | None = None,
+    ) -> UpgradeRecord:
+        """Move the case to a later version of its procedure (the latest when ``to`` is
+        ``None``), as an entry in its history; return the entry.
+
+        What came before stays judged by the earlier version; what comes after is judged by
+        the new one. Refused with ``UpgradeRefused`` (nothing changes) when ``check_upgrade``
+        finds something that cannot be mapped, or when ``to`` is not later than the case's
+        version.
+        """
+        target = self._resolve(to)
+        when = _limits.instant(at, "at")
+        with self._lock:
+            when, entered, actor = self._stamp(when, entered_at, by, expected_revision)
+            report = assess_upgrade(self._procedure, target, self._state, self._facts)
+            if not report.ok:
+                raise UpgradeRefused(report)
+            entry = UpgradeRecord(
+                len(self._history) + 1,
+                when,
+                actor,
+                self._procedure.version,
+                target.version,
+                entered if entered is not when else None,
+            )
+            self._append(entry, target)
+            return entry
+
+    def _append(self, entry: HistoryEntry, upgrade_to: Procedure | None = None) -> None:
+        """Append an entry and fold it into the state, facts and indexes (lock held)."""
+        self._history.append(entry)
+        if isinstance(entry, FactRecord):
+            self._facts[entry.fact] = entry
+            found = self._facts_by.get(entry.fact)
+            if found is None:
+                self._facts_by[entry.fact] = [entry]
+            else:
+                found.append(entry)
+        elif isinstance(entry, StepRecord):
+            self._state = entry.target
+            steps = self._steps_by.get(entry.event)
+            if steps is None:
+                self._steps_by[entry.event] = [entry]
+            else:
+                steps.append(entry)
+        else:
+            assert upgrade_to is not None
+            self._state = upgrade_to.state_map.get(self._state, self._state)
+            self._procedure = upgrade_to
+            self._versions.append((entry.seq + 1, upgrade_to))
 
     def snapshot(self) -> tuple[str, tuple[HistoryEntry, ...]]:
         """The state and the history read together, consistent even while others write."""
         with self._lock:
             return self._state, tuple(self._history)
 
-    # -- replay (used by loading) -------------------------------------------------------
+    def procedure_at(self, seq: int) -> Procedure:
+        """The procedure (version) entry ``seq`` of the history was judged by (for an
+        upgrade entry: the version it left)."""
+        found = self._versions[0][1]
+        for first, procedure in self._versions:
+            if first > seq:
+                break
+            found = procedure
+        return found
 
-    def _replay(self, entry: HistoryEntry) -> None:
+    # -- replay (used by loading and auditing) ------------------------------------------
+
+    @classmethod
+    def _trusted(
+        cls, procedure: Procedure, reference: str, authority: str, details: Mapping[str, Any]
+    ) -> Case:
+        """An empty case from a document the host sealed: identity taken as written."""
+        case = cls.__new__(cls)
+        case._reference = reference
+        case._authority = authority
+        case._details = _limits.json_data(details, "details", 2)
+        case._init_history(procedure)
+        return case
+
+    def _fresh(self) -> Case:
+        """An empty case with this case's identity and details, under the version it was
+        opened under (for replaying its history)."""
+        case = Case.__new__(Case)
+        case._reference = self._reference
+        case._authority = self._authority
+        case._details = self._details
+        case._init_history(self._versions[0][1])
+        return case
+
+    def _init_history(self, procedure: Procedure) -> None:
+        self._procedure = procedure
+        self._versions = [(1, procedure)]
+        self._history = []
+        self._facts = {}
+        self._facts_by = {}
+        self._steps_by = {}
+        self._state = procedure.initial
+        self._lock = threading.RLock()
+        self._judging = None
+        self._encoded = []
+
+    def _replay(self, entry: HistoryEntry, upgrade_to: Procedure | None = None) -> None:
         """Append an already validated entry and fold it into the state and facts."""
-        self._history.append(entry)
-        if isinstance(entry, FactRecord):
-            self._facts[entry.fact] = entry
-        else:
-            self._state = entry.target
+        self._append(entry, upgrade_to)
+
+    # -- copies -------------------------------------------------------------------------
+
+    def __copy__(self) -> Case:
+        with self._lock:
+            twin = Case.__new__(Case)
+            twin._reference = self._reference
+            twin._authority = self._authority
+            twin._details = self._details  # read-only all the way down
+            twin._procedure = self._procedure
+            twin._versions = list(self._versions)
+            twin._history = list(self._history)  # entries are immutable
+            twin._facts = dict(self._facts)
+            twin._facts_by = {k: list(v) for k, v in self._facts_by.items()}
+            twin._steps_by = {k: list(v) for k, v in self._steps_by.items()}
+            twin._state = self._state
+            twin._encoded = list(self._encoded)
+            twin._lock = threading.RLock()
+            twin._judging = None
+            return twin
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Case:
+        # Everything a case holds is immutable but its lists, which the copy makes anew.
+        return self.__copy__()
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        raise InvalidArgument(
+            f"a Case cannot be pickled; store it with innoproc.dumps(case) and read it back "
+            f"with innoproc.loads (case {self._reference!r})",
+            "case",
+        )
 
     def __str__(self) -> str:
         from innoproc._display import case_text
@@ -392,6 +582,6 @@ class Case:
 
     def __repr__(self) -> str:
         return (
-            f"<Case {self._reference!r} ({self._procedure.id}) state={self._state!r} "
-            f"revision={len(self._history)}>"
+            f"<Case {self._reference!r} ({self._procedure.id} v{self._procedure.version}) "
+            f"state={self._state!r} revision={len(self._history)}>"
         )

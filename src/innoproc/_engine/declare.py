@@ -9,17 +9,18 @@ machine is built once per procedure and shared by every case of it.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Union
 
 import attrs
 
-from innoproc._engine.assessment import Finding, Shortfall
+from innoproc._engine.assessment import Advice, Finding, Shortfall, check_kind
 from innoproc._engine.fields import Field, Payload
 from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
-from innoproc._errors import InvalidDefinition
+from innoproc._errors import InnoprocError, InvalidDefinition, shown
 from innoproc._text import Source, Text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -37,18 +38,38 @@ def _check_name(kind: str, name: str) -> None:
         )
 
 
+_NO_STEPS: tuple[StepRecord, ...] = ()
+_NO_FACTS: tuple[FactRecord, ...] = ()
+
+
 class Context:
     """What a precondition's test sees: the case's facts and history, the event and payload.
 
     Tests read facts through ``fact`` and ``facts``, steps through ``steps``,
-    the event's fields through ``payload`` and the moment through ``at``.
+    ``last_step`` and ``count``, the event's fields through ``payload``, the moment the step
+    takes effect through ``at`` and the case's ``details``. Asking for a fact or an event the
+    procedure does not declare is a mistake in the declaration and raises
+    ``InvalidDefinition`` naming it (a typo would otherwise make a rule that can never be
+    met).
     """
 
-    __slots__ = ("_facts", "_history", "at", "details", "event", "payload", "state")
+    __slots__ = (
+        "_facts",
+        "_facts_by",
+        "_history",
+        "_procedure",
+        "_steps_by",
+        "at",
+        "details",
+        "event",
+        "payload",
+        "state",
+    )
 
     def __init__(
         self,
         *,
+        procedure: Procedure,
         state: str,
         event: str,
         payload: Payload,
@@ -56,7 +77,10 @@ class Context:
         facts: Mapping[str, FactRecord],
         history: Sequence[HistoryEntry],
         details: Mapping[str, Any],
+        facts_by: Mapping[str, Sequence[FactRecord]] | None = None,
+        steps_by: Mapping[str, Sequence[StepRecord]] | None = None,
     ) -> None:
+        self._procedure = procedure
         self.state = state
         self.event = event
         self.payload = payload
@@ -64,27 +88,94 @@ class Context:
         self.details = details
         self._facts = facts
         self._history = history
+        if facts_by is None or steps_by is None:
+            facts_by, steps_by = index(history)
+        self._facts_by = facts_by
+        self._steps_by = steps_by
+
+    @property
+    def procedure(self) -> Procedure:
+        """The procedure (and version) the case is judged by."""
+        return self._procedure
+
+    def _fact_name(self, name: str) -> None:
+        if name not in self._procedure._facts:
+            raise InvalidDefinition(
+                f"{self._procedure.id}: a precondition reads fact {shown(name)}, which the "
+                f"procedure does not declare (its facts: {', '.join(self._procedure._facts)})",
+                str(name),
+            )
+
+    def _event_name(self, name: str) -> None:
+        if name not in self._procedure._events:
+            raise InvalidDefinition(
+                f"{self._procedure.id}: a precondition reads event {shown(name)}, which the "
+                f"procedure does not declare (its events: {', '.join(self._procedure._events)})",
+                str(name),
+            )
 
     def fact(self, name: str) -> FactRecord | None:
         """The latest record of fact ``name``, or ``None`` if it was never recorded."""
-        return self._facts.get(name)
+        found = self._facts.get(name)
+        if found is None:
+            self._fact_name(name)
+        return found
 
     def facts(self, name: str) -> tuple[FactRecord, ...]:
         """Every record of fact ``name``, oldest first."""
-        return tuple(e for e in self._history if isinstance(e, FactRecord) and e.fact == name)
+        found = self._facts_by.get(name)
+        if found is None:
+            self._fact_name(name)
+            return _NO_FACTS
+        return tuple(found)
 
     def steps(self, event: str | None = None) -> tuple[StepRecord, ...]:
         """Every applied step (of ``event`` only, if given), oldest first."""
-        return tuple(
-            e
-            for e in self._history
-            if isinstance(e, StepRecord) and (event is None or e.event == event)
-        )
+        if event is None:
+            return tuple(e for e in self._history if isinstance(e, StepRecord))
+        found = self._steps_by.get(event)
+        if found is None:
+            self._event_name(event)
+            return _NO_STEPS
+        return tuple(found)
+
+    def last_step(self, *events: str) -> StepRecord | None:
+        """The latest step of any of ``events``, or ``None`` (cheap: no copy of the history)."""
+        latest: StepRecord | None = None
+        for event in events:
+            found = self._steps_by.get(event)
+            if found is None:
+                self._event_name(event)
+            elif latest is None or found[-1].seq > latest.seq:
+                latest = found[-1]
+        return latest
+
+    def count(self, event: str) -> int:
+        """How many times ``event`` has been applied (cheap: no copy of the history)."""
+        found = self._steps_by.get(event)
+        if found is None:
+            self._event_name(event)
+            return 0
+        return len(found)
 
     @property
     def history(self) -> Sequence[HistoryEntry]:
         """The whole history of the case, oldest first."""
         return self._history
+
+
+def index(
+    history: Iterable[HistoryEntry],
+) -> tuple[dict[str, list[FactRecord]], dict[str, list[StepRecord]]]:
+    """Facts and steps of a history by name, each oldest first."""
+    facts_by: dict[str, list[FactRecord]] = {}
+    steps_by: dict[str, list[StepRecord]] = {}
+    for entry in history:
+        if isinstance(entry, FactRecord):
+            facts_by.setdefault(entry.fact, []).append(entry)
+        elif isinstance(entry, StepRecord):
+            steps_by.setdefault(entry.event, []).append(entry)
+    return facts_by, steps_by
 
 
 #: What a precondition's test returns: ``True``/``None`` when met, ``False`` or a
@@ -159,7 +250,9 @@ class Precondition:
     English and Norwegian bokmål, its legal or programme ``source``, and a ``test`` that
     looks at a ``Context``. ``reads`` lists the fact types the test looks at (they are
     declared on every procedure that uses the precondition); ``uses`` lists the event fields
-    it needs (it is not assessed until they are given).
+    it needs (it is not assessed until they are given). ``kind`` says what the rule is:
+    ``"legal"`` (a legal requirement, the default), ``"programme"`` (a funding programme's
+    requirement) or ``"practice"`` (good practice: reported as advice, never blocking).
 
     ```pycon
     >>> from innoproc import Precondition, Source, Text
@@ -168,6 +261,7 @@ class Precondition:
     ...     rule=Text(en="The budget must be approved.", nb="Budsjettet må være vedtatt."),
     ...     source=Source("Municipal finance regulations", "§ 4"),
     ...     test=lambda ctx: ctx.fact("budget-approval") is not None,
+    ...     kind="programme",
     ... )
     >>> p
     <precondition budget-approved>
@@ -181,25 +275,56 @@ class Precondition:
     test: Test = attrs.field(eq=False)
     reads: tuple[FactType, ...] = attrs.field(default=(), converter=_facts)
     uses: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    kind: str = "legal"
 
     def __attrs_post_init__(self) -> None:
         _check_name("precondition code", self.code)
+        check_kind(f"precondition {self.code!r}", self.kind)
         if not callable(self.test):
             raise InvalidDefinition(f"precondition {self.code!r}: test must be callable", self.code)
 
+    @property
+    def blocking(self) -> bool:
+        """True when an unmet rule blocks the step (legal and programme requirements)."""
+        return self.kind != "practice"
+
+    def cited(self, source: Source, *, kind: str | None = None) -> Precondition:
+        """The same rule cited to another ``source`` (a rule shared by procedures that rest
+        on different instruments, such as the innovation partnership and PCP), and, where it
+        has another standing there, of another ``kind``."""
+        return attrs.evolve(self, source=source, kind=self.kind if kind is None else kind)
+
     def evaluate(self, ctx: Context) -> Finding | None:
-        """Run the test; ``None`` when the rule is met, else a ``Finding``."""
-        verdict = self.test(ctx)
+        """Run the test; ``None`` when the rule is met, else a ``Finding``.
+
+        A test that fails with an exception of its own is a defect of the declaration:
+        it raises ``InvalidDefinition`` naming the precondition (the case is unchanged).
+        """
+        try:
+            verdict = self.test(ctx)
+        except InnoprocError:
+            raise
+        except Exception as exc:
+            raise InvalidDefinition(
+                f"precondition {self.code!r} failed with {type(exc).__name__}: {shown(exc)}",
+                self.code,
+            ) from exc
         if verdict is True or verdict is None:
             return None
         if verdict is False:
-            return Finding(self.code, self.rule, self.source)
+            return Finding(self.code, self.rule, self.source, kind=self.kind)
         if isinstance(verdict, Shortfall):
-            explanation = Text(verdict.en, verdict.nb) if verdict.en else None
-            return Finding(self.code, self.rule, self.source, explanation, verdict.details)
+            return Finding(
+                self.code,
+                self.rule,
+                verdict.source or self.source,
+                Text(verdict.en, verdict.nb) if verdict.en else None,
+                verdict.details,
+                kind="practice" if isinstance(verdict, Advice) else self.kind,
+            )
         raise InvalidDefinition(
             f"precondition {self.code!r}: test must return bool, None or Shortfall, "
-            f"got {verdict!r}",
+            f"got {shown(verdict)}",
             self.code,
         )
 
@@ -264,22 +389,34 @@ class Event:
 class Procedure:
     """A declared procedure: states, events, facts and the preconditions guarding its events.
 
-    Building it checks the definition; the ``transitions`` machine is compiled on first use
-    and shared by every case of the procedure.
+    Building it checks the definition. ``version`` numbers the rules: a case keeps the
+    version it was opened under (``Case.procedure``) and is judged by it until it is
+    explicitly moved to a later one (``Case.upgrade``); ``released`` is the date a version
+    came into use and ``changes`` says what changed from the version before. ``state_map``
+    renames the states of the version before, where a state was renamed.
+
+    The ``transitions`` machine is compiled on first use and shared by every case of the
+    procedure; the table of which event leads from which state to which is read from it.
     """
 
     __slots__ = (
         "_events",
         "_facts",
         "_from_state",
+        "_lock",
         "_machine",
         "_preconditions",
         "_states",
+        "_table",
+        "changes",
         "description",
         "id",
         "origin",
+        "released",
         "source",
+        "state_map",
         "title",
+        "version",
     )
 
     def __init__(
@@ -293,8 +430,20 @@ class Procedure:
         facts: Sequence[FactType] = (),
         description: str = "",
         origin: object = None,
+        version: int = 1,
+        released: date | None = None,
+        changes: Text | None = None,
+        state_map: Mapping[str, str] | None = None,
     ) -> None:
         _check_name("procedure id", id)
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise InvalidDefinition(
+                f"{id}: version must be a whole number of at least 1, got {shown(version)}", id
+            )
+        if released is not None and (
+            isinstance(released, datetime) or not isinstance(released, date)
+        ):
+            raise InvalidDefinition(f"{id}: released must be a date, got {shown(released)}", id)
         #: The object that declared this procedure, if any (a funding scheme declares the
         #: procedure its applications follow).
         self.origin = origin
@@ -302,11 +451,20 @@ class Procedure:
         self.title = title
         self.source = source
         self.description = description
+        self.version = version
+        self.released = released
+        self.changes = changes
         self._states: dict[str, State] = {}
         for state in states:
             if state.name in self._states:
                 raise InvalidDefinition(f"{id}: state {state.name!r} declared twice", state.name)
             self._states[state.name] = state
+        self.state_map: Mapping[str, str] = MappingProxyType(dict(state_map or {}))
+        for old, new in self.state_map.items():
+            if new not in self._states:
+                raise InvalidDefinition(
+                    f"{id}: state_map renames {old!r} to unknown state {new!r}", new
+                )
         self._events: dict[str, Event] = {}
         for event in events:
             if event.name in self._events:
@@ -324,6 +482,8 @@ class Procedure:
             for name in self._states
         }
         self._machine: Machine | None = None
+        self._table: dict[str, dict[str, str]] | None = None
+        self._lock = threading.Lock()
         self._check()
 
     # -- building -----------------------------------------------------------------------
@@ -398,24 +558,51 @@ class Procedure:
 
     @property
     def machine(self) -> Machine:
-        """The shared ``transitions`` machine of this procedure (built once, on first use)."""
-        if self._machine is None:
-            from transitions import Machine
+        """The shared ``transitions`` machine of this procedure (built once, on first use).
 
-            states = [{"name": s.name, "final": s.final} for s in self._states.values()]
-            transitions = [
-                {"trigger": e.name, "source": list(e.source), "dest": e.dest or "="}
-                for e in self._events.values()
-            ]
-            self._machine = Machine(
-                model=None,
-                states=states,
-                transitions=transitions,
-                initial=self.initial,
-                auto_transitions=False,
-                send_event=True,
-            )
+        It holds the states and transitions as declared; innoproc reads its transition
+        table from it (``targets``) and hosts may attach callbacks to a machine of their own
+        built the same way (see the store's hooks).
+        """
+        if self._machine is None:
+            with self._lock:
+                if self._machine is None:
+                    self._machine = self.build_machine()
         return self._machine
+
+    def build_machine(self, **options: Any) -> Machine:
+        """A new ``transitions`` machine of this procedure, with no model; ``options`` go to
+        ``transitions.Machine`` (callbacks such as ``after_state_change``)."""
+        from transitions import Machine
+
+        states = [{"name": s.name, "final": s.final} for s in self._states.values()]
+        transitions = [
+            {"trigger": e.name, "source": list(e.source), "dest": e.dest or "="}
+            for e in self._events.values()
+        ]
+        return Machine(
+            model=None,
+            states=states,
+            transitions=transitions,
+            initial=self.initial,
+            auto_transitions=False,
+            send_event=True,
+            **options,
+        )
+
+    def targets(self, state: str) -> Mapping[str, str]:
+        """The events possible from ``state`` and the state each leads to, as compiled by the
+        ``transitions`` machine (read once, then kept)."""
+        table = self._table
+        if table is None:
+            machine = self.machine
+            compiled: dict[str, dict[str, str]] = {name: {} for name in self._states}
+            for name, event in machine.events.items():
+                for source, moves in event.transitions.items():
+                    for move in moves:
+                        compiled[source][name] = move.dest if move.dest is not None else source
+            self._table = table = compiled
+        return table[state]
 
     # -- reading ------------------------------------------------------------------------
 
@@ -449,7 +636,10 @@ class Procedure:
         return self._from_state[state]
 
     def __repr__(self) -> str:
-        return f"<procedure {self.id}: {len(self._states)} states, {len(self._events)} events>"
+        return (
+            f"<procedure {self.id} version {self.version}: {len(self._states)} states, "
+            f"{len(self._events)} events>"
+        )
 
     def _repr_html_(self) -> str:
         from innoproc._display import procedure_html
@@ -457,9 +647,23 @@ class Procedure:
         return procedure_html(self)
 
     def __reduce_ex__(self, protocol: Any) -> str | tuple[Any, ...]:
-        """Built-in procedures pickle by id (for runs on other processes); others by value."""
+        """Built-in procedures pickle by id and version (for runs on other processes);
+        others by value."""
         from innoproc._storage import builtin_procedure
 
-        if builtin_procedure(self.id) is self:
-            return (builtin_procedure, (self.id,))
+        if builtin_procedure(self.id, self.version) is self:
+            return (builtin_procedure, (self.id, self.version))
         return super().__reduce_ex__(protocol)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The lock and the compiled machine are rebuilt on the other side.
+        state = {name: getattr(self, name) for name in self.__slots__}
+        state["_lock"] = None
+        state["_machine"] = None
+        state["_table"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._lock = threading.Lock()

@@ -18,6 +18,7 @@ texts      ``tuple[str, ...]``     array of strings
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -26,7 +27,8 @@ from typing import Any, Literal
 
 import attrs
 
-from innoproc._errors import InvalidPayload, NaiveDatetimeError
+from innoproc import _limits
+from innoproc._errors import InvalidPayload, shown
 
 Kind = Literal["text", "integer", "boolean", "amount", "date", "datetime", "texts"]
 KINDS: tuple[str, ...] = ("text", "integer", "boolean", "amount", "date", "datetime", "texts")
@@ -38,59 +40,40 @@ EMPTY: Payload = MappingProxyType({})
 
 
 def _check_text(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise InvalidPayload(f"field {name!r} must be text (str), got {value!r}", name)
-    return value
+    return _limits.text(value, name)
 
 
 def _check_integer(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidPayload(f"field {name!r} must be an integer, got {value!r}", name)
-    return value
+    return _limits.integer(value, name)
 
 
 def _check_boolean(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidPayload(f"field {name!r} must be True or False, got {value!r}", name)
+    if value is not True and value is not False:
+        raise InvalidPayload(f"field {name!r} must be True or False, got {shown(value)}", name)
     return value
 
 
 def _check_amount(name: str, value: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise InvalidPayload(
-            f"field {name!r} must be an amount (int or decimal.Decimal), got {value!r}", name
-        )
-    amount = Decimal(value)
-    if not amount.is_finite():
-        raise InvalidPayload(f"field {name!r} must be a finite amount, got {value!r}", name)
-    return amount
+    return _limits.amount(value, name)
 
 
 def _check_date(name: str, value: object) -> date:
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidPayload(f"field {name!r} must be a date (datetime.date), got {value!r}", name)
-    return value
+    return _limits.day(value, name)
 
 
 def _check_datetime(name: str, value: object) -> datetime:
-    if not isinstance(value, datetime):
-        raise InvalidPayload(f"field {name!r} must be an aware datetime, got {value!r}", name)
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
-        raise NaiveDatetimeError(name, value)
-    return value
+    return _limits.instant(value, name)
 
 
 def _check_texts(name: str, value: object) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, (list, tuple)):
         raise InvalidPayload(
-            f"field {name!r} must be a list or tuple of texts, got {value!r}", name
+            f"field {name!r} must be a list or tuple of texts, got {shown(value)}", name
         )
-    for item in value:
-        if not isinstance(item, str):
-            raise InvalidPayload(
-                f"field {name!r} must contain only texts (str), got {item!r}", name
-            )
-    return tuple(value)
+    items = list(value)
+    if len(items) > _limits.MAX_TEXT:
+        raise InvalidPayload(f"field {name!r} holds too many texts ({len(items):,})", name)
+    return tuple(_limits.text(item, f"{name}[{i}]") for i, item in enumerate(items))
 
 
 _CHECKS: dict[str, Callable[[str, object], Any]] = {
@@ -103,6 +86,29 @@ _CHECKS: dict[str, Callable[[str, object], Any]] = {
     "texts": _check_texts,
 }
 
+# The one textual form of each kind in a stored document (the JSON Schema says the same).
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+INSTANT = re.compile(
+    r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?)"
+    r"(Z|[+-]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
+)
+_AMOUNT = re.compile(rf"-?\d{{1,{_limits.AMOUNT_DIGITS}}}(?:\.\d{{1,{_limits.AMOUNT_PLACES}}})?")
+
+
+def parse_instant(raw: str) -> datetime:
+    """An instant as stored (``2024-03-01T12:00:00+01:00``, or ``Z``); ValueError otherwise.
+
+    Only the extended ISO 8601 form with seconds and an offset is read, on every supported
+    Python, as the case format's JSON Schema says (3.11's ``fromisoformat`` alone would also
+    take ``20240108T090000+0100``).
+    """
+    m = INSTANT.fullmatch(raw)
+    if m is None:
+        raise ValueError(f"not an ISO 8601 instant with seconds and a UTC offset: {shown(raw)}")
+    body, zone = m.groups()
+    value = datetime.fromisoformat(body + ("+00:00" if zone == "Z" else zone))
+    return _limits.instant(value, "instant")
+
 
 def _valid_kind(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in _CHECKS:
@@ -110,14 +116,24 @@ def _valid_kind(instance: object, attribute: attrs.Attribute[str], value: str) -
         raise TypeError(msg)
 
 
+def _choices(value: object) -> tuple[str, ...]:
+    return tuple(value) if isinstance(value, (list, tuple)) else ()
+
+
 @attrs.frozen
 class Field:
     """A named, typed entry of an event's or a fact's payload.
+
+    ``choices`` limits a text field to the values listed (an enumeration a form can offer).
 
     ```pycon
     >>> from datetime import date
     >>> Field("notice_sent", "date").validate(date(2024, 3, 1))
     datetime.date(2024, 3, 1)
+    >>> Field("partners", "text", choices=("one", "several")).validate("many")
+    Traceback (most recent call last):
+    ...
+    innoproc._errors.InvalidPayload: field 'partners' must be one of: one, several; got 'many'
 
     ```
     """
@@ -126,10 +142,24 @@ class Field:
     kind: str = attrs.field(validator=_valid_kind)
     required: bool = True
     doc: str = ""
+    choices: tuple[str, ...] = attrs.field(default=(), converter=_choices)
+
+    def __attrs_post_init__(self) -> None:
+        if self.choices and self.kind not in ("text", "texts"):
+            raise TypeError(f"field {self.name!r}: only text fields can have choices")
 
     def validate(self, value: object) -> Any:
         """Return ``value`` normalised to this field's kind, or raise ``InvalidPayload``."""
-        return _CHECKS[self.kind](self.name, value)
+        clean = _CHECKS[self.kind](self.name, value)
+        if self.choices:
+            for item in clean if self.kind == "texts" else (clean,):
+                if item not in self.choices:
+                    raise InvalidPayload(
+                        f"field {self.name!r} must be one of: {', '.join(self.choices)}; "
+                        f"got {shown(item)}",
+                        self.name,
+                    )
+        return clean
 
     def encode(self, value: Any) -> Any:
         """The JSON value for a validated ``value``."""
@@ -143,25 +173,29 @@ class Field:
         return value
 
     def decode(self, raw: object) -> Any:
-        """The Python value for a JSON value; raises ``InvalidPayload`` or ValueError."""
+        """The Python value for a JSON value; raises ``InvalidPayload``."""
         kind = self.kind
-        if kind == "amount":
-            if not isinstance(raw, str):
-                raise InvalidPayload(f"field {self.name!r} must be a decimal string", self.name)
-            try:
-                return self.validate(Decimal(raw))
-            except InvalidOperation:
+        if kind in ("amount", "date", "datetime"):
+            if type(raw) is not str:
                 raise InvalidPayload(
-                    f"field {self.name!r} is not a decimal number: {raw!r}", self.name
+                    f"field {self.name!r} must be a string ({kind}), got {shown(raw)}", self.name
+                )
+            try:
+                if kind == "amount":
+                    if _AMOUNT.fullmatch(raw) is None:
+                        raise ValueError("not a decimal number")
+                    value: Any = Decimal(raw)
+                elif kind == "date":
+                    if _DATE.fullmatch(raw) is None:
+                        raise ValueError("not a date (YYYY-MM-DD)")
+                    value = date.fromisoformat(raw)
+                else:
+                    value = parse_instant(raw)
+            except (ValueError, InvalidOperation) as exc:
+                raise InvalidPayload(
+                    f"field {self.name!r} is not a valid {kind}: {shown(raw)} ({exc})", self.name
                 ) from None
-        if kind == "date":
-            if not isinstance(raw, str):
-                raise InvalidPayload(f"field {self.name!r} must be an ISO date", self.name)
-            return date.fromisoformat(raw)
-        if kind == "datetime":
-            if not isinstance(raw, str):
-                raise InvalidPayload(f"field {self.name!r} must be an ISO datetime", self.name)
-            return self.validate(datetime.fromisoformat(raw))
+            return self.validate(value)
         return self.validate(raw)
 
 
@@ -179,7 +213,9 @@ def validate_payload(
         spec = fields.get(key)
         if spec is None:
             known = ", ".join(fields) or "none"
-            raise InvalidPayload(f"{owner} takes no field {key!r}; its fields are: {known}", key)
+            raise InvalidPayload(
+                f"{owner} takes no field {shown(key)}; its fields are: {known}", key
+            )
         if value is None and not spec.required:
             continue
         clean[key] = spec.validate(value)

@@ -1,4 +1,11 @@
-"""History entries: every applied step and every recorded fact of a case."""
+"""History entries: every applied step, every recorded fact and every move to a newer version
+of the procedure.
+
+Each entry has ``at``, the moment it takes effect (what rules judge by), and ``entered_at``,
+the moment it was entered into the case. They are the same unless a decision was entered
+late: then ``at`` is the date the decision was made and ``entered_at`` when it was entered.
+Entries are kept in the order they were entered.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +14,27 @@ from typing import ClassVar
 
 import attrs
 
-from innoproc._engine.fields import Payload
+from innoproc._engine.fields import EMPTY, Payload
+
+
+class _Entered:
+    """An entry entered when it takes effect unless told otherwise."""
+
+    __slots__ = ()
+    at: datetime
+
+    def __attrs_post_init__(self) -> None:
+        if getattr(self, "entered_at", None) is None:
+            object.__setattr__(self, "entered_at", self.at)
 
 
 @attrs.frozen
-class StepRecord:
+class StepRecord(_Entered):
     """An applied step: ``event`` moved the case from ``source`` to ``target``.
 
-    ``seq`` is the entry's position in the history (1-based), ``at`` an aware instant,
-    ``by`` the actor, ``payload`` the step's validated fields.
+    ``seq`` is the entry's position in the history (1-based), ``at`` the aware instant it
+    takes effect, ``by`` the actor, ``payload`` the step's validated fields, ``entered_at``
+    when it was entered (the same as ``at`` unless entered late).
     """
 
     kind: ClassVar[str] = "step"
@@ -27,6 +46,7 @@ class StepRecord:
     source: str
     target: str
     payload: Payload
+    entered_at: datetime = None  # type: ignore[assignment]  # ``at`` when not given
 
     @property
     def name(self) -> str:
@@ -35,7 +55,7 @@ class StepRecord:
 
 
 @attrs.frozen
-class FactRecord:
+class FactRecord(_Entered):
     """A recorded fact (a decision, an outcome, a document) that preconditions look at."""
 
     kind: ClassVar[str] = "fact"
@@ -45,6 +65,7 @@ class FactRecord:
     by: str
     fact: str
     payload: Payload
+    entered_at: datetime = None  # type: ignore[assignment]  # ``at`` when not given
 
     @property
     def name(self) -> str:
@@ -56,5 +77,25 @@ class FactRecord:
         return self.payload.get(field, default)
 
 
+@attrs.frozen
+class UpgradeRecord(_Entered):
+    """The case moved from version ``from_version`` of its procedure to ``to_version``.
+
+    Entries before it were judged by the earlier version's rules, entries after it by the
+    later one's (``Case.upgrade``).
+    """
+
+    kind: ClassVar[str] = "upgrade"
+    name: ClassVar[str] = "upgrade"
+    payload: ClassVar[Payload] = EMPTY
+
+    seq: int
+    at: datetime
+    by: str
+    from_version: int
+    to_version: int
+    entered_at: datetime = None  # type: ignore[assignment]  # ``at`` when not given
+
+
 #: One entry of a case's history.
-HistoryEntry = StepRecord | FactRecord
+HistoryEntry = StepRecord | FactRecord | UpgradeRecord

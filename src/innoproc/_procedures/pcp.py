@@ -1,25 +1,46 @@
 """Pre-commercial procurement (PCP): competitive, phased R&D with down-selection.
 
-Sources: Commission communication COM(2007) 799 and its staff working document
-SEC(2007) 1668; Directive 2014/24/EU art. 14 (the R&D services exemption); the framework for
-state aid for research and development and innovation, 2014/C 198/01, point 33. Seed 001
-("Midler til før-kommersielle anskaffelser").
+Sources: Directive 2014/24/EU art. 14 (the R&D services exemption; in Norway forskrift om
+offentlige anskaffelser § 2-5); the framework for state aid for research and development and
+innovation, 2014/C 198/01, point 33 (replaced from 19 October 2022 by 2022/C 414/01, section
+2.3); the Commission's communication COM(2007) 799 and its staff working document
+SEC(2007) 1668, whose PCP model is indicative, not binding: good practice (DOMAIN V14).
 
 Shape: phase 0 preparation (needs, state of the art, open market consultation) -> call for
 tenders -> phase 1 solution design -> phase 2 prototyping -> phase 3 original development
 and a limited test series -> completed. Suppliers compete in every phase and are
 down-selected after each by the evaluation published in the call. PCP never buys commercial
-volumes: that needs a separate procurement (``innoproc.open_follow_on``).
+volumes: that needs a separate procurement, opened as a linked follow-on case.
+
+Version 1 (25 November 2026) is frozen. Version 2 (27 November 2026) carries the legal
+review's corrections: state aid judged by point 33 as written (the price reflects the market
+value of benefits and risks, conditions (a) to (d), (d) being either all IPR to the procurer
+with the other results disseminated, or IPR with the suppliers and access for the procurer
+and third parties); the R&D exemption judged by art. 14's two conditions and the main
+element of the contract being R&D, so prototypes and a limited test series may be included;
+the COM(2007) 799 model (suppliers keeping IPR, the minimum number of suppliers per phase)
+reported as good practice; rules shared with the innovation partnership cite PCP's sources.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from innoproc._engine.assessment import Shortfall
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
 from innoproc._engine.fields import Field
+from innoproc._errors import InvalidArgument, shown
+from innoproc._sources import (
+    COM_2007_799,
+    DIRECTIVE_2014_24,
+    FRAMEWORK_2014,
+    FRAMEWORK_2022,
+    FRAMEWORK_2022_FROM,
+    SEC_2007_1668,
+)
 from innoproc._text import Source, Text
+from innoproc._time import OSLO
 from innoproc.rules import (
     MARKET_DIALOGUE_OUTCOME,
     NEED_DESCRIBED,
@@ -32,9 +53,14 @@ from innoproc.rules import (
 #: a configurable default, not a rule (COM(2007) 799 speaks of "several" suppliers).
 DEFAULT_MIN_SUPPLIERS = 2
 
-_COM = Source("COM(2007) 799", "section 3 and annex (SEC(2007) 1668)")
-_ART14 = Source("Directive 2014/24/EU", "art. 14")
-_AID = Source("State aid framework for R&D&I, 2014/C 198/01", "point 33")
+_COM = COM_2007_799.at("section 3, with SEC(2007) 1668")
+# Point 33(a) of the 2014 framework; the 2022 framework (2022/C 414/01, section 2.3) carries it
+# from 19 October 2022 (its point number is not confirmed, DOMAIN V13).
+_POINT_33A = FRAMEWORK_2014.at(
+    "point 33(a); from 19 October 2022 the 2022 framework (2022/C 414/01) section 2.3"
+)
+_ART14 = DIRECTIVE_2014_24.at("art. 14")
+_AID = FRAMEWORK_2014.at("point 33")
 
 # R&D services that art. 14 can take outside the directive: CPV 73000000-2 to 73120000-9,
 # 73300000-5, 73420000-2 and 73430000-5 (Directive 2014/24/EU art. 14).
@@ -114,11 +140,8 @@ _SELECTING = ("award-phase-1", "start-prototyping", "start-original-development"
 
 def current_suppliers(ctx: Context) -> tuple[str, ...] | None:
     """The suppliers in the current phase (``None`` before phase 1 is awarded)."""
-    current: tuple[str, ...] | None = None
-    for step in ctx.steps():
-        if step.event in _SELECTING:
-            current = tuple(step.payload["suppliers"])
-    return current
+    step = ctx.last_step(*_SELECTING)
+    return None if step is None else tuple(step.payload["suppliers"])
 
 
 # -- preconditions ---------------------------------------------------------------------------
@@ -244,13 +267,10 @@ def _no_state_aid(ctx: Context) -> Shortfall | None:
     return found(problems)
 
 
-# 2014/C 198/01 point 33: a PCP involves no state aid to suppliers where (a) selection is
-# open, transparent and non-discriminatory on objective criteria set in advance; (b) the
-# contract terms, IPR included, are available to all bidders before the tender; (c) no
-# supplier gets preferential treatment in the supply of commercial volumes; and (d) the
-# price reflects market conditions. The fourth condition is as the project's domain notes
-# state it ("market-price pricing"); the framework's own wording of (d), which speaks of IPR
-# allocation and access on market terms, was not re-read for this release.
+# Version 1 (frozen): 2014/C 198/01 point 33 as the project's first domain notes stated it,
+# with "market-price pricing" as a fourth condition. The legal review found that the market
+# price is the point's first sentence and condition (d) concerns IPR (DOMAIN V12): version 2
+# uses NO_STATE_AID_V2 below.
 NO_STATE_AID = Precondition(
     code="no-state-aid",
     rule=Text(
@@ -261,7 +281,7 @@ NO_STATE_AID = Precondition(
         "forhåndsgitte kriterier, vilkårene kunngjort på forhånd, ingen leverandør "
         "foretrukket for kommersielle volumer, og prisene på markedsnivå.",
     ),
-    source=Source(_AID.instrument, _AID.provision, verified=False),
+    source=_AID,
     test=_no_state_aid,
     reads=(CALL_DOCUMENTS,),
 )
@@ -380,7 +400,7 @@ def competition_kept(min_suppliers: int) -> Precondition:
             "dem i forrige fase.",
         ),
         # The minimum is this procedure's parameter, not an EU rule (DOMAIN notes §2).
-        source=Source(_COM.instrument, "section 3.1 (minimum per phase: a parameter)"),
+        source=_COM.at("section 3 (the minimum per phase is a parameter, not an EU rule)"),
         test=test,
         uses=("suppliers",),
     )
@@ -389,10 +409,10 @@ def competition_kept(min_suppliers: int) -> Precondition:
 def _volume(ctx: Context) -> Shortfall:
     return Shortfall(
         "Open a separate procurement for the commercial volumes (for example an innovation "
-        "partnership or an ordinary tender) with innoproc.open_follow_on(case, ...).",
-        "Åpne en egen anskaffelse for de kommersielle volumene (for eksempel et "
-        "innovasjonspartnerskap eller en ordinær konkurranse) med "
-        "innoproc.open_follow_on(case, ...).",
+        "partnership or an ordinary competition), as a follow-on case linked to this one.",
+        "Opprett en egen anskaffelse for de kommersielle volumene (for eksempel et "
+        "innovasjonspartnerskap eller en ordinær konkurranse), som en oppfølgende sak knyttet "
+        "til denne.",
     )
 
 
@@ -412,15 +432,319 @@ VOLUME_NEEDS_NEW_PROCUREMENT = Precondition(
 )
 
 
+# -- version 2: the legal review's corrections -------------------------------------------------
+
+CALL_DOCUMENTS_V2 = FactType(
+    "pcp-call-documents",
+    CALL_DOCUMENTS.title,
+    fields=(
+        *(f for f in CALL_DOCUMENTS.fields if f.name != "market_price"),
+        Field(
+            "market_price",
+            "boolean",
+            doc="The price fully reflects the market value of the benefits the procurer "
+            "receives and the risks the suppliers take.",
+        ),
+        Field(
+            "rd_share",
+            "integer",
+            doc="The share of the contract's value that is research and development, in per "
+            "cent (the rest: prototypes, a limited test series).",
+        ),
+        Field(
+            "results_disseminated",
+            "boolean",
+            required=False,
+            doc="Where all IPR goes to the procurer: the results that give rise to no IPR may "
+            "be widely disseminated (point 33(d), first alternative).",
+        ),
+    ),
+)
+
+#: The share of a contract's value that must be R&D for R&D to be its main element (DFØ's
+#: reading of forskrift om offentlige anskaffelser § 2-5: "over 50 prosent").
+RD_MAIN_ELEMENT_SHARE = 50
+
+
+def _rd_services_only_v2(ctx: Context) -> Shortfall | None:
+    call = recorded(ctx, CALL_DOCUMENTS_V2)
+    if isinstance(call, Shortfall):
+        return call
+    codes = call.get("cpv_codes") or ()
+    assert isinstance(codes, tuple)
+    problems: list[tuple[str, str]] = []
+    if not any(is_rd_cpv(c) for c in codes):
+        listed = ", ".join(codes) or "none"
+        problems.append(
+            (
+                f"no CPV code is one of the R&D services (given: {listed})",
+                f"ingen CPV-kode er blant FoU-tjenestene (oppgitt: {listed})",
+            )
+        )
+    share = call.get("rd_share")
+    if not isinstance(share, int) or share <= RD_MAIN_ELEMENT_SHARE:
+        problems.append(
+            (
+                f"R&D is {share} % of the contract's value, not its main element "
+                f"(more than {RD_MAIN_ELEMENT_SHARE} %)",
+                f"FoU utgjør {share} % av kontraktens verdi, ikke hovedelementet (mer enn "
+                f"{RD_MAIN_ELEMENT_SHARE} %)",
+            )
+        )
+    if call.get("benefits_exclusive_to_procurer") and call.get("procurer_pays_in_full"):
+        problems.append(
+            (
+                "the benefits accrue exclusively to the procurer and it pays in full",
+                "FoU-tjenesten tilfaller oppdragsgiveren alene og betales fullt ut av "
+                "oppdragsgiveren",
+            )
+        )
+    return found(problems, share=share)
+
+
+# Directive 2014/24/EU art. 14 (DOMAIN V11): the directive applies to the R&D services in CPV
+# 73000000-2 to 73120000-9, 73300000-5, 73420000-2 and 73430000-5 only where BOTH the benefits
+# accrue exclusively to the authority for its own use AND it pays in full; risk-benefit
+# sharing breaks the first. In Norway forskrift om offentlige anskaffelser § 2-5, which DFØ
+# reads as requiring R&D to be the contract's main element (over 50 % of it); a PCP may
+# include prototypes and a limited test series, so other CPV codes beside the R&D services
+# are not refused.
+RD_SERVICES_ONLY_V2 = Precondition(
+    code="rd-services-only",
+    rule=Text(
+        en="The contract must be mainly R&D services (CPV 73000000-2 to 73120000-9, "
+        "73300000-5, 73420000-2, 73430000-5; prototypes and a limited test series may be "
+        "included), and the procurer may not both reserve all the benefits for itself and pay "
+        "in full.",
+        nb="Kontrakten må hovedsakelig gjelde FoU-tjenester (CPV 73000000-2 til 73120000-9, "
+        "73300000-5, 73420000-2, 73430000-5; prototyper og en begrenset testserie kan "
+        "inngå), og FoU-tjenesten kan ikke både tilfalle oppdragsgiveren alene og betales "
+        "fullt ut av oppdragsgiveren.",
+    ),
+    source=_ART14.at(
+        "art. 14; forskrift om offentlige anskaffelser § 2-5, as DFØ reads it "
+        "(«Unntak for enkelte FoU-kontrakter»)"
+    ),
+    test=_rd_services_only_v2,
+    reads=(CALL_DOCUMENTS_V2,),
+)
+
+
+def framework_in_force(day: date) -> Source:
+    """The state-aid framework in force on ``day``, cited at its PCP conditions: the 2014
+    framework's point 33 until 18 October 2022, then the 2022 framework's section 2.3 (whose
+    point number could not be confirmed, DOMAIN V13)."""
+    if day < FRAMEWORK_2022_FROM:
+        return FRAMEWORK_2014.at("point 33")
+    return FRAMEWORK_2022.at("section 2.3 (the point number is not confirmed)", verified=False)
+
+
+def _no_state_aid_v2(ctx: Context) -> Shortfall | None:
+    call = recorded(ctx, CALL_DOCUMENTS_V2)
+    if isinstance(call, Shortfall):
+        return call
+    problems = [
+        (en, nb)
+        for name, en, nb in (
+            (
+                "market_price",
+                "the price does not fully reflect the market value of the benefits received "
+                "and the risks taken",
+                "prisen gjenspeiler ikke fullt ut markedsverdien av fordelene og risikoen",
+            ),
+            *_AID_CONDITIONS[:3],
+        )
+        if call.get(name) is not True
+    ]
+    if not call.get("evaluation_criteria"):
+        problems.append(
+            (
+                "no objective selection and award criteria are set in advance",
+                "ingen objektive utvelgelses- og tildelingskriterier er satt på forhånd",
+            )
+        )
+    if call.get("ipr_stays_with_suppliers") is True:
+        if call.get("procurer_free_use_rights") is not True:
+            problems.append(
+                (
+                    "the suppliers keep the IPR, but the procurer does not get unlimited access "
+                    "to the results free of charge",
+                    "leverandørene beholder rettighetene, men oppdragsgiveren får ikke "
+                    "ubegrenset og vederlagsfri tilgang til resultatene",
+                )
+            )
+        if call.get("third_party_licences") is not True:
+            problems.append(
+                (
+                    "the suppliers keep the IPR, but third parties do not get access (for "
+                    "example non-exclusive licences) under market conditions",
+                    "leverandørene beholder rettighetene, men tredjeparter får ikke tilgang "
+                    "(for eksempel ikke-eksklusive lisenser) på markedsvilkår",
+                )
+            )
+    elif call.get("results_disseminated") is not True:
+        problems.append(
+            (
+                "the procurer takes all IPR, but the results that give rise to no IPR are not "
+                "widely disseminated",
+                "oppdragsgiveren tar alle rettighetene, men resultater uten immaterielle "
+                "rettigheter blir ikke gjort allment tilgjengelige",
+            )
+        )
+    day = ctx.at.astimezone(OSLO).date()
+    shortfall = found(problems)
+    if shortfall is None:
+        return None
+    return Shortfall(
+        shortfall.en, shortfall.nb, source=framework_in_force(day), **shortfall.details
+    )
+
+
+# 2014/C 198/01 point 33 (DOMAIN V12, verified): no state aid where the price fully reflects
+# the market value of the benefits received and the risks taken, in particular where (a) the
+# selection is open, transparent and non-discriminatory on objective selection and award
+# criteria set in advance; (b) the contractual arrangements, IPR included, are available to
+# all bidders in advance; (c) no supplier gets preferential treatment in supplying commercial
+# volumes; and (d) either all IPR go to the procurer and the results giving rise to no IPR
+# may be widely disseminated, or a supplier keeping IPR grants the procurer unlimited free
+# access and third parties access (such as non-exclusive licences) under market conditions.
+# From 19 October 2022 the 2022 framework (2022/C 414/01, section 2.3) carries the same
+# conditions; in the EEA, ESA's guidelines carry them. The finding cites the framework in
+# force on the day of the step.
+NO_STATE_AID_V2 = Precondition(
+    code="no-state-aid",
+    rule=Text(
+        en="To involve no state aid, the price must fully reflect the market value of the "
+        "benefits and risks: an open, transparent selection on criteria set in advance; the "
+        "terms, IPR included, published in advance; no supplier preferred for commercial "
+        "volumes; and either all IPR to the procurer with the other results disseminated, or "
+        "IPR with the suppliers and access for the procurer and third parties.",
+        nb="For å unngå statsstøtte må prisen fullt ut gjenspeile markedsverdien av fordelene "
+        "og risikoen: en åpen og gjennomsiktig utvelgelse etter kriterier satt på forhånd; "
+        "vilkårene, med immaterielle rettigheter, kunngjort på forhånd; ingen leverandør "
+        "foretrukket for kommersielle volumer; og enten alle rettigheter til oppdragsgiveren "
+        "og de øvrige resultatene spredt, eller rettighetene hos leverandørene med tilgang for "
+        "oppdragsgiveren og tredjeparter.",
+    ),
+    source=_AID,
+    test=_no_state_aid_v2,
+    reads=(CALL_DOCUMENTS_V2,),
+)
+
+
+def _suppliers_from_previous_phase(ctx: Context) -> Shortfall | None:
+    selected = tuple(ctx.payload["suppliers"])
+    current = current_suppliers(ctx)
+    problems: list[tuple[str, str]] = []
+    if len(set(selected)) != len(selected):
+        problems.append(("a supplier is named twice", "en leverandør er oppgitt to ganger"))
+    if not selected:
+        problems.append(("no supplier is named", "ingen leverandør er oppgitt"))
+    if current is not None:
+        strangers = [s for s in selected if s not in current]
+        if strangers:
+            listed = ", ".join(strangers)
+            problems.append(
+                (
+                    f"not in the previous phase: {listed}",
+                    f"var ikke med i forrige fase: {listed}",
+                )
+            )
+    return found(problems, previous=current)
+
+
+# Point 33(a): the selection follows the procedure published in advance, so a later phase
+# takes its suppliers among those of the previous one, and no one is added.
+SUPPLIERS_FROM_PREVIOUS_PHASE = Precondition(
+    code="suppliers-from-previous-phase",
+    rule=Text(
+        en="Each phase's suppliers must be chosen among those of the previous phase, each "
+        "named once.",
+        nb="Leverandørene i hver fase må velges blant dem i forrige fase, hver oppgitt én gang.",
+    ),
+    source=_POINT_33A,
+    test=_suppliers_from_previous_phase,
+    uses=("suppliers",),
+)
+
+
+def competition_kept_v2(min_suppliers: int) -> Precondition:
+    """Version 2's ``competition-kept``: at least ``min_suppliers`` distinct suppliers per
+    phase, as good practice (the COM(2007) 799 model; EU law sets no minimum)."""
+
+    def test(ctx: Context) -> Shortfall | None:
+        count = len(set(ctx.payload["suppliers"]))
+        if count < min_suppliers:
+            return Shortfall(
+                f"{count} supplier(s), fewer than the minimum {min_suppliers}.",
+                f"{count} leverandør(er), færre enn minimum {min_suppliers}.",
+                minimum=min_suppliers,
+                count=count,
+            )
+        return None
+
+    return Precondition(
+        code="competition-kept",
+        rule=Text(
+            en=f"Each phase should keep at least {min_suppliers} competing suppliers.",
+            nb=f"Hver fase bør ha minst {min_suppliers} konkurrerende leverandører.",
+        ),
+        source=SEC_2007_1668.at("the model's phases (the minimum is a parameter, not an EU rule)"),
+        test=test,
+        uses=("suppliers",),
+        kind="practice",
+    )
+
+
+# Version 2 cites the PCP sources for the rules shared with the innovation partnership, with
+# their standing in PCP: the COM(2007) 799 model is good practice (DOMAIN V14).
+NEED_DESCRIBED_PCP = NEED_DESCRIBED.cited(
+    COM_2007_799.at("section 3 (phase 0: the need and the state of the art)"), kind="practice"
+)
+NO_MARKET_SOLUTION_PCP = NO_MARKET_SOLUTION.cited(
+    COM_2007_799.at("section 3 (needs that require new R&D)"), kind="practice"
+)
+IPR_RISK_BENEFIT_SHARING_V2 = Precondition(
+    code="ipr-risk-benefit-sharing",
+    rule=IPR_RISK_BENEFIT_SHARING.rule,
+    source=SEC_2007_1668.at("section 3 (indicative, not binding)"),
+    test=_ipr_sharing,
+    reads=(CALL_DOCUMENTS_V2,),
+    kind="practice",
+)
+EVALUATION_SET_IN_ADVANCE_V2 = Precondition(
+    code="evaluation-set-in-advance",
+    rule=EVALUATION_SET_IN_ADVANCE.rule,
+    source=_POINT_33A,
+    test=_evaluation_set,
+    reads=(CALL_DOCUMENTS_V2,),
+)
+TENDERS_CLOSED_V2 = TENDERS_CLOSED.cited(_POINT_33A)
+PHASE_EVALUATION_V2 = PHASE_EVALUATION.cited(_POINT_33A)
+VOLUME_NEEDS_NEW_PROCUREMENT_V2 = VOLUME_NEEDS_NEW_PROCUREMENT.cited(
+    FRAMEWORK_2014.at(
+        "section 1.3, definition of pre-commercial procurement (commercial volumes are not an "
+        "object of the same contract; likewise the 2022 framework); Directive 2014/24/EU art. 14"
+    )
+)
+
+# -- the procedure -----------------------------------------------------------------------------
+
+
 def _selection_event(
-    name: str, en: str, nb: str, source: str, dest: str, keep: Precondition
+    name: str,
+    en: str,
+    nb: str,
+    source: str,
+    dest: str,
+    requires: tuple[Precondition, ...],
 ) -> Event:
     return Event(
         name,
         Text(en=en, nb=nb),
         source=source,
         dest=dest,
-        requires=(PHASE_EVALUATION, keep),
+        requires=requires,
         fields=(
             Field("suppliers", "texts", doc="The suppliers that go on to the next phase."),
             Field(
@@ -434,71 +758,125 @@ def _selection_event(
 
 _ACTIVE = ("solution-design", "prototyping", "original-development")
 _ALL = ("preparation", "call-for-tenders", *_ACTIVE, "completed", "terminated", "cancelled")
+_STATES = (
+    State("preparation", Text(en="Phase 0: preparation", nb="Fase 0: forberedelse"), initial=True),
+    State("call-for-tenders", Text(en="Call for tenders", nb="Konkurranse")),
+    State(
+        "solution-design",
+        Text(en="Phase 1: solution design", nb="Fase 1: løsningsdesign"),
+        group="phases",
+    ),
+    State(
+        "prototyping",
+        Text(en="Phase 2: prototyping", nb="Fase 2: prototyputvikling"),
+        group="phases",
+    ),
+    State(
+        "original-development",
+        Text(
+            en="Phase 3: original development and test series",
+            nb="Fase 3: utvikling og testserie",
+        ),
+        group="phases",
+    ),
+    State("completed", Text(en="Completed", nb="Fullført"), final=True),
+    State("terminated", Text(en="Terminated", nb="Avsluttet"), final=True),
+    State("cancelled", Text(en="Cancelled", nb="Avlyst"), final=True),
+)
+
+#: The released versions of the procedure, with the day each came into use.
+VERSIONS: dict[int, date] = {1: date(2026, 11, 25), 2: date(2026, 11, 27)}
 
 
-def pre_commercial_procurement(*, min_suppliers: int = DEFAULT_MIN_SUPPLIERS) -> Procedure:
-    """The PCP procedure, with ``min_suppliers`` competing suppliers required per phase.
+def pre_commercial_procurement(
+    *, min_suppliers: int = DEFAULT_MIN_SUPPLIERS, version: int | None = None
+) -> Procedure:
+    """The PCP procedure, with ``min_suppliers`` competing suppliers per phase.
 
     The registered procedure uses the default of 2. EU law sets no minimum; pass another
     value for a stricter programme and give the result to ``innoproc.open_case`` and
-    ``innoproc.loads``.
+    ``innoproc.loads``. ``version`` chooses a released version of the rules (the latest when
+    ``None``): in version 1 the minimum blocks, in version 2 it is good practice.
     """
     if isinstance(min_suppliers, bool) or not isinstance(min_suppliers, int) or min_suppliers < 1:
-        raise ValueError(
-            f"min_suppliers must be a whole number of at least 1, got {min_suppliers!r}"
+        raise InvalidArgument(
+            f"min_suppliers must be a whole number of at least 1, got {shown(min_suppliers)}",
+            "min_suppliers",
         )
-    keep = competition_kept(min_suppliers)
+    if version is None:
+        version = max(VERSIONS)
+    if version not in VERSIONS:
+        raise InvalidArgument(
+            f"version must be one of {', '.join(map(str, VERSIONS))}, got {shown(version)}",
+            "version",
+        )
+    if version == 1:
+        keep = competition_kept(min_suppliers)
+        publish: tuple[Precondition, ...] = (
+            NEED_DESCRIBED,
+            NO_MARKET_SOLUTION,
+            RD_SERVICES_ONLY,
+            IPR_RISK_BENEFIT_SHARING,
+            NO_STATE_AID,
+            EVALUATION_SET_IN_ADVANCE,
+        )
+        award: tuple[Precondition, ...] = (TENDERS_CLOSED, keep)
+        select: tuple[Precondition, ...] = (PHASE_EVALUATION, keep)
+        evaluation, volume, call = PHASE_EVALUATION, VOLUME_NEEDS_NEW_PROCUREMENT, CALL_DOCUMENTS
+        changes = None
+    else:
+        keep = competition_kept_v2(min_suppliers)
+        publish = (
+            NEED_DESCRIBED_PCP,
+            NO_MARKET_SOLUTION_PCP,
+            RD_SERVICES_ONLY_V2,
+            IPR_RISK_BENEFIT_SHARING_V2,
+            NO_STATE_AID_V2,
+            EVALUATION_SET_IN_ADVANCE_V2,
+        )
+        award = (TENDERS_CLOSED_V2, SUPPLIERS_FROM_PREVIOUS_PHASE, keep)
+        select = (PHASE_EVALUATION_V2, SUPPLIERS_FROM_PREVIOUS_PHASE, keep)
+        evaluation, volume, call = (
+            PHASE_EVALUATION_V2,
+            VOLUME_NEEDS_NEW_PROCUREMENT_V2,
+            CALL_DOCUMENTS_V2,
+        )
+        changes = Text(
+            en="Corrections after a legal review: no state aid judged by point 33 as written "
+            "(market value of benefits and risks; IPR to the procurer with the results "
+            "disseminated, or with the suppliers and access for the procurer and third "
+            "parties), citing the framework in force; the R&D exemption judged by art. 14's "
+            "two conditions and R&D being the main element, allowing prototypes and a test "
+            "series; the COM(2007) 799 model and the minimum number of suppliers reported as "
+            "good practice; suppliers of a phase chosen among those of the previous one.",
+            nb="Rettelser etter en juridisk gjennomgang: statsstøtte vurderes etter punkt 33 "
+            "slik det lyder (markedsverdien av fordeler og risiko; rettighetene til "
+            "oppdragsgiveren med resultatene spredt, eller hos leverandørene med tilgang for "
+            "oppdragsgiveren og tredjeparter), med henvisning til rammeverket som gjelder; "
+            "FoU-unntaket vurderes etter artikkel 14s to vilkår og at FoU er hovedelementet, "
+            "slik at prototyper og en testserie kan inngå; modellen i COM(2007) 799 og "
+            "minste antall leverandører rapporteres som god praksis; leverandørene i en fase "
+            "velges blant dem i forrige fase.",
+        )
     return Procedure(
         "pre-commercial-procurement",
         title=Text(en="Pre-commercial procurement", nb="Førkommersiell anskaffelse"),
-        source=Source("COM(2007) 799; Directive 2014/24/EU art. 14; 2014/C 198/01", "point 33"),
+        source=_ART14.at("art. 14; 2014/C 198/01 point 33; COM(2007) 799"),
         description=(
             "Buy competing R&D in phases (solution design, prototyping, original development) "
             f"with down-selection after each; at least {min_suppliers} suppliers per phase."
         ),
-        states=(
-            State(
-                "preparation",
-                Text(en="Phase 0: preparation", nb="Fase 0: forberedelse"),
-                initial=True,
-            ),
-            State("call-for-tenders", Text(en="Call for tenders", nb="Konkurranse")),
-            State(
-                "solution-design",
-                Text(en="Phase 1: solution design", nb="Fase 1: løsningsdesign"),
-                group="phases",
-            ),
-            State(
-                "prototyping",
-                Text(en="Phase 2: prototyping", nb="Fase 2: prototyper"),
-                group="phases",
-            ),
-            State(
-                "original-development",
-                Text(
-                    en="Phase 3: original development and test series",
-                    nb="Fase 3: utvikling og testserie",
-                ),
-                group="phases",
-            ),
-            State("completed", Text(en="Completed", nb="Fullført"), final=True),
-            State("terminated", Text(en="Terminated", nb="Avsluttet"), final=True),
-            State("cancelled", Text(en="Cancelled", nb="Avlyst"), final=True),
-        ),
+        version=version,
+        released=VERSIONS[version],
+        changes=changes,
+        states=_STATES,
         events=(
             Event(
                 "publish-call",
                 Text(en="Publish the call for tenders", nb="Kunngjør konkurransen"),
                 source="preparation",
                 dest="call-for-tenders",
-                requires=(
-                    NEED_DESCRIBED,
-                    NO_MARKET_SOLUTION,
-                    RD_SERVICES_ONLY,
-                    IPR_RISK_BENEFIT_SHARING,
-                    NO_STATE_AID,
-                    EVALUATION_SET_IN_ADVANCE,
-                ),
+                requires=publish,
                 fields=(Field("tender_deadline", "datetime", doc="The tender deadline."),),
             ),
             Event(
@@ -506,31 +884,31 @@ def pre_commercial_procurement(*, min_suppliers: int = DEFAULT_MIN_SUPPLIERS) ->
                 Text(en="Award phase 1 contracts", nb="Tildel kontrakter for fase 1"),
                 source="call-for-tenders",
                 dest="solution-design",
-                requires=(TENDERS_CLOSED, keep),
+                requires=award,
                 fields=(Field("suppliers", "texts", doc="The suppliers awarded phase 1."),),
             ),
             _selection_event(
                 "start-prototyping",
                 "Down-select and start prototyping",
-                "Velg ut og start prototyping",
+                "Velg ut leverandører og start prototyputvikling",
                 "solution-design",
                 "prototyping",
-                keep,
+                select,
             ),
             _selection_event(
                 "start-original-development",
                 "Down-select and start original development",
-                "Velg ut og start utvikling og testserie",
+                "Velg ut leverandører og start utvikling og testserie",
                 "prototyping",
                 "original-development",
-                keep,
+                select,
             ),
             Event(
                 "complete",
                 Text(en="Complete the test series", nb="Fullfør testserien"),
                 source="original-development",
                 dest="completed",
-                requires=(PHASE_EVALUATION,),
+                requires=(evaluation,),
                 fields=(
                     Field("by_published_evaluation", "boolean"),
                     Field("results", "text", required=False, doc="What the test series showed."),
@@ -538,7 +916,7 @@ def pre_commercial_procurement(*, min_suppliers: int = DEFAULT_MIN_SUPPLIERS) ->
             ),
             Event(
                 "terminate",
-                Text(en="Terminate during R&D", nb="Avslutt under FoU"),
+                Text(en="Terminate during R&D", nb="Avslutt i FoU-fasen"),
                 source=_ACTIVE,
                 dest="terminated",
                 fields=(Field("reason", "text"),),
@@ -555,12 +933,13 @@ def pre_commercial_procurement(*, min_suppliers: int = DEFAULT_MIN_SUPPLIERS) ->
                 Text(en="Buy commercial volumes", nb="Kjøp kommersielle volumer"),
                 source=_ALL,
                 dest=None,
-                requires=(VOLUME_NEEDS_NEW_PROCUREMENT,),
+                requires=(volume,),
                 doc="Always refused: commercial volumes need a separate procurement.",
             ),
         ),
-        facts=(MARKET_DIALOGUE_OUTCOME, CALL_DOCUMENTS, FOLLOW_ON),
+        facts=(MARKET_DIALOGUE_OUTCOME, call, FOLLOW_ON),
     )
 
 
+PRE_COMMERCIAL_PROCUREMENT_V1 = pre_commercial_procurement(version=1)
 PRE_COMMERCIAL_PROCUREMENT = pre_commercial_procurement()

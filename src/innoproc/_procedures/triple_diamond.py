@@ -1,9 +1,10 @@
 """The triple diamond of #StimuLab (Difi and DOGA, later Digdir and DOGA).
 
-Sources: seed 000 (the #StimuLab call of 2018: prequalification, "forstå, forankre og
-forplikte", innovative procurement, the innovative working method); Digdir, "StimuLabs
-metode: den triple diamanten"; DOGA, "arbeidsmetode". It is the Design Council's double
-diamond with a *diagnosis* diamond in front.
+Sources: the #StimuLab call of 2018 (Difi, «Vi søker nye samarbeidsprosjekter i stat og
+kommune», 6 February 2018: prequalification, "forstå, forankre og forplikte", innovative
+procurement, the innovative working method); Digdir, "StimuLabs metode: den triple
+diamanten"; DOGA, "arbeidsmetode". Every rule here is a requirement of the programme. It
+is the Design Council's double diamond with a *diagnosis* diamond in front.
 
 Programme flow: a proposal by the call deadline -> prequalification on four must criteria
 (user need, leadership anchoring, own resource commitment, innovation potential) and weighed
@@ -21,28 +22,36 @@ nested states: the rules never need a state to be "in diamond 2" without knowing
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from innoproc._engine.assessment import Shortfall
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
 from innoproc._engine.fields import Field
-from innoproc._text import Source, Text
+from innoproc._errors import InvalidArgument, shown
+from innoproc._sources import DIGDIR_TRIPLE_DIAMOND, STIMULAB_CALL_2018
+from innoproc._text import Text
+from innoproc.deadlines import end_of_day
 from innoproc.rules import (
     DEADLINE_FIELD,
     LEADERSHIP_ANCHORING,
     SUBMITTED_IN_TIME,
+    late,
     recorded,
 )
 
-_CALL = Source(
-    "#StimuLab call for projects, Difi 2018 (seed 000)", "'Prosess \N{EN DASH} prekvalifisering'"
+_CALL = STIMULAB_CALL_2018.at("«Prosess \N{EN DASH} prekvalifisering»")
+_DIALOGUE = STIMULAB_CALL_2018.at("«forstå, forankre og forplikte»")
+_PROCUREMENT = STIMULAB_CALL_2018.at("«Innovativ anskaffelsesprosess»")
+_METHOD = STIMULAB_CALL_2018.at("«Innovativ arbeidsform»")
+_DIGDIR = DIGDIR_TRIPLE_DIAMOND
+
+#: The rounds of the #StimuLab call of 2018 and their deadlines: proposals "innen fristen
+#: 9. mars" (a date alone means the end of that day in Oslo); a new round "etter sommeren
+#: 2018", for which the call gives no deadline.
+STIMULAB_2018_ROUNDS: tuple[tuple[str, datetime | None], ...] = (
+    ("2018-1", end_of_day(date(2018, 3, 9))),
+    ("2018-2", None),
 )
-_DIALOGUE = Source(
-    "#StimuLab call for projects, Difi 2018 (seed 000)", "'forstå, forankre og forplikte'"
-)
-_PROCUREMENT = Source(
-    "#StimuLab call for projects, Difi 2018 (seed 000)", "'Innovativ anskaffelsesprosess'"
-)
-_METHOD = Source("#StimuLab call for projects, Difi 2018 (seed 000)", "'Innovativ arbeidsform'")
-_DIGDIR = Source("Digdir, 'StimuLabs metode: den triple diamanten'", "")
 
 # -- facts ---------------------------------------------------------------------------------
 
@@ -65,7 +74,7 @@ PREQUALIFICATION = FactType(
     ),
 )
 
-#: The six marks of an innovative working method (seed 000, "Innovativ arbeidsform").
+#: The six marks of an innovative working method (the #StimuLab call, "Innovativ arbeidsform").
 COMMITMENTS: tuple[tuple[str, str, str], ...] = (
     ("open_exploratory", "an open and exploratory form", "en åpen og utforskende form"),
     (
@@ -144,16 +153,21 @@ def _must(field: str, code: str, en: str, nb: str) -> Precondition:
         if record.get(field) is not True:
             return Shortfall(
                 "The prequalification assessment was not convinced.",
-                "Prekvalifiseringsvurderingen var ikke overbevist.",
+                "Prekvalifiseringen konkluderte med at kriteriet ikke er oppfylt.",
             )
         return None
 
     return Precondition(
-        code=code, rule=Text(en=en, nb=nb), source=_CALL, test=test, reads=(PREQUALIFICATION,)
+        code=code,
+        rule=Text(en=en, nb=nb),
+        source=_CALL,
+        test=test,
+        reads=(PREQUALIFICATION,),
+        kind="programme",
     )
 
 
-# Seed 000: "Prosjektene som velges ut må overbevise om brukerbehov, lederforankring, egen
+# The #StimuLab call: "Prosjektene som velges ut må overbevise om brukerbehov, lederforankring, egen
 # ressursinnsats og innovasjonspotensial." Leadership anchoring is the rule shared with the
 # innovation partnership (innoproc.rules.LEADERSHIP_ANCHORING).
 USER_NEED = _must(
@@ -190,8 +204,8 @@ def _committed(ctx: Context) -> Shortfall | None:
     return None
 
 
-# Seed 000: projects "må forplikte seg til å følge en innovativ arbeidsmetode vi kaller den
-# triple diamanten"; those that cannot confirm it in the dialogue do not go on.
+# The #StimuLab call: projects "må forplikte seg til å følge en innovativ arbeidsmetode vi
+# kaller den triple diamanten"; those that cannot confirm it in the dialogue do not go on.
 WORKING_METHOD_COMMITTED = Precondition(
     code="working-method-committed",
     rule=Text(
@@ -201,6 +215,7 @@ WORKING_METHOD_COMMITTED = Precondition(
     source=_DIALOGUE,
     test=_committed,
     reads=(WORKING_METHOD,),
+    kind="programme",
 )
 
 
@@ -222,7 +237,7 @@ def _competence(ctx: Context) -> Shortfall | None:
     return None
 
 
-# Seed 000: "I anskaffelsen må leverandørene kunne levere på tjenestedesign,
+# The #StimuLab call: "I anskaffelsen må leverandørene kunne levere på tjenestedesign,
 # gevinstrealisering og endringsledelse".
 SUPPLIER_COMPETENCE_RULE = Precondition(
     code="supplier-competence",
@@ -234,6 +249,7 @@ SUPPLIER_COMPETENCE_RULE = Precondition(
     source=_PROCUREMENT,
     test=_competence,
     reads=(SUPPLIER_COMPETENCE,),
+    kind="programme",
 )
 
 
@@ -257,6 +273,7 @@ CHANGE_ANNEX_RULE = Precondition(
     source=_DIGDIR,
     test=_change_annex,
     reads=(CHANGE_ANNEX,),
+    kind="programme",
 )
 
 
@@ -273,13 +290,13 @@ def _users_involved(ctx: Context) -> Shortfall | None:
     ):
         return Shortfall(
             "No user took part, or no concept was tested.",
-            "Ingen bruker deltok, eller ingen konsept ble testet.",
+            "Ingen bruker deltok, eller ingen konsepter ble testet.",
         )
     return None
 
 
-# Seed 000, marks 3 and 5: involve users and affected parties; test early. Digdir: diamond 2
-# explores ideas with users and tests concepts before one is chosen.
+# The #StimuLab call, marks 3 and 5: involve users and affected parties; test early.
+# Digdir: diamond 2 explores ideas with users and tests concepts before one is chosen.
 USERS_INVOLVED = Precondition(
     code="users-involved",
     rule=Text(
@@ -289,6 +306,7 @@ USERS_INVOLVED = Precondition(
     source=_METHOD,
     test=_users_involved,
     reads=(USER_INVOLVEMENT,),
+    kind="programme",
 )
 
 
@@ -303,7 +321,7 @@ def _prototype_tested(ctx: Context) -> Shortfall | None:
     return None
 
 
-# Seed 000, mark 5 ("tidlig prototyping og testing"); Digdir: diamond 3 prototypes and
+# The #StimuLab call, mark 5 ("tidlig prototyping og testing"); Digdir: diamond 3 prototypes and
 # simulates before delivery.
 PROTOTYPE_TESTED = Precondition(
     code="prototype-tested",
@@ -314,6 +332,7 @@ PROTOTYPE_TESTED = Precondition(
     source=_METHOD,
     test=_prototype_tested,
     reads=(PROTOTYPE_TEST,),
+    kind="programme",
 )
 
 
@@ -322,16 +341,18 @@ def _shared(ctx: Context) -> Shortfall | None:
     return record if isinstance(record, Shortfall) else None
 
 
-# Seed 000: supported projects "bidra med å dele sine erfaringer fra arbeidet i forvaltningen".
+# The #StimuLab call: supported projects "bidra med å dele sine erfaringer fra arbeidet i
+# forvaltningen".
 EXPERIENCE_SHARED_RULE = Precondition(
     code="experience-shared",
     rule=Text(
         en="The project must share its experience with the public sector.",
         nb="Prosjektet må dele sine erfaringer med forvaltningen.",
     ),
-    source=Source(_CALL.instrument, "'Prosjektene vi inngår samarbeid med får'"),
+    source=STIMULAB_CALL_2018.at("«Prosjektene vi inngår samarbeid med får»"),
     test=_shared,
     reads=(EXPERIENCE_SHARED,),
+    kind="programme",
 )
 
 # -- the procedure ---------------------------------------------------------------------------
@@ -358,154 +379,276 @@ def _diamond_states() -> tuple[State, ...]:
 _DESIGN = tuple(f"{d}-{half}" for d, _, _ in _DIAMONDS for half in ("diverge", "converge"))
 _BEFORE_CONTRACT = ("proposal", "prequalification", "deferred", "dialogue", "procurement")
 
-TRIPLE_DIAMOND = Procedure(
-    "triple-diamond",
-    title=Text(en="Triple diamond (#StimuLab)", nb="Trippel diamant (#StimuLab)"),
-    source=_CALL,
-    description=(
-        "A #StimuLab project from proposal through the three diamonds to shared experience."
-    ),
-    states=(
-        State("proposal", Text(en="Proposal", nb="Prosjektforslag"), initial=True),
-        State("prequalification", Text(en="Prequalification", nb="Prekvalifisering")),
-        State("deferred", Text(en="Deferred to a later round", nb="Foreløpig, aktuell senere")),
-        State(
-            "dialogue", Text(en="Understand, anchor, commit", nb="Forstå, forankre og forplikte")
+#: The released versions of the procedure, with the day each came into use.
+VERSIONS: dict[int, date] = {1: date(2026, 11, 25), 2: date(2026, 11, 27)}
+
+
+def _submitted_in_call(rounds: tuple[tuple[str, datetime | None], ...]) -> Precondition:
+    deadlines = dict(rounds)
+
+    def test(ctx: Context) -> Shortfall | None:
+        deadline = deadlines.get(ctx.payload["round"])
+        if deadline is None:
+            return None  # the call gives no deadline for this round
+        return late(ctx.at, deadline)
+
+    return Precondition(
+        code="submitted-in-time",
+        rule=Text(
+            en="The proposal must reach the call by the deadline of its round.",
+            nb="Prosjektforslaget må komme inn innen fristen for sin runde.",
         ),
-        State("procurement", Text(en="Innovative procurement", nb="Innovativ anskaffelse")),
-        *_diamond_states(),
-        State("completed", Text(en="Completed", nb="Fullført"), final=True),
-        State("rejected", Text(en="Not taken further", nb="Ikke videre"), final=True),
-        State("withdrawn", Text(en="Withdrawn", nb="Trukket"), final=True),
-    ),
-    events=(
-        Event(
+        source=STIMULAB_CALL_2018.at("«innen fristen 9. mars»"),
+        test=test,
+        uses=("round",),
+        kind="programme",
+    )
+
+
+def _later_round(rounds: tuple[tuple[str, datetime | None], ...]) -> Precondition:
+    order = [name for name, _ in rounds]
+
+    def test(ctx: Context) -> Shortfall | None:
+        taken = ctx.payload["round"]
+        last = ctx.last_step("take-up", "submit-proposal")
+        previous = last.payload.get("round") if last is not None else None
+        if previous not in order:
+            return None  # submitted under version 1 without a known round
+        if order.index(taken) <= order.index(previous):
+            return Shortfall(
+                f"The proposal was last considered in round {previous}; round {taken} is not "
+                "a later round.",
+                f"Forslaget ble sist vurdert i runde {previous}; runde {taken} er ikke en "
+                "senere runde.",
+                previous=previous,
+                round=taken,
+            )
+        return None
+
+    return Precondition(
+        code="later-round",
+        rule=Text(
+            en="A deferred proposal may be taken up only in a later round of the call.",
+            nb="Et foreløpig forslag kan bare tas opp i en senere runde av utlysningen.",
+        ),
+        source=STIMULAB_CALL_2018.at("«foreløpige» forslag; «en ny runde ... etter sommeren»"),
+        test=test,
+        uses=("round",),
+        kind="programme",
+    )
+
+
+def triple_diamond(
+    *,
+    rounds: tuple[tuple[str, datetime | None], ...] = STIMULAB_2018_ROUNDS,
+    version: int | None = None,
+) -> Procedure:
+    """The triple diamond for a #StimuLab call with these ``rounds`` (name and deadline, the
+    deadline ``None`` where the call gives none), in ``version`` (the latest when ``None``).
+
+    The registered procedure is for the call of 2018; version 1 took the deadline from the
+    proposal's step, version 2 from the call's round, and takes a deferred proposal up only
+    in a later round.
+    """
+    if version is None:
+        version = max(VERSIONS)
+    if version not in VERSIONS:
+        raise InvalidArgument(
+            f"version must be one of {', '.join(map(str, VERSIONS))}, got {shown(version)}",
+            "version",
+        )
+    names = tuple(name for name, _ in rounds)
+    if not names or len(set(names)) != len(names):
+        raise InvalidArgument(f"rounds must have distinct names, got {shown(rounds)}", "rounds")
+    if version == 1:
+        submit = Event(
             "submit-proposal",
             Text(en="Submit the proposal", nb="Send inn prosjektforslaget"),
             source="proposal",
             dest="prequalification",
-            requires=(SUBMITTED_IN_TIME,),
+            requires=(SUBMITTED_IN_TIME.cited(STIMULAB_CALL_2018.at("«innen fristen 9. mars»")),),
             fields=(DEADLINE_FIELD, Field("round", "text", required=False)),
-        ),
-        Event(
-            "prequalify",
-            Text(en="Take into the dialogue", nb="Ta videre i dialog"),
-            source="prequalification",
-            dest="dialogue",
-            requires=(USER_NEED, LEADERSHIP_ANCHORING, OWN_RESOURCES, INNOVATION_POTENTIAL),
-        ),
-        Event(
-            "defer",
-            Text(en="Defer: relevant later", nb="Vurder som foreløpig"),
-            source="prequalification",
-            dest="deferred",
-        ),
-        Event(
+        )
+        take_up = Event(
             "take-up",
             Text(en="Take up in a later round", nb="Ta opp i en senere runde"),
             source="deferred",
             dest="prequalification",
             fields=(Field("round", "text", doc="The later round."),),
+        )
+        changes = None
+    else:
+        submit = Event(
+            "submit-proposal",
+            Text(en="Submit the proposal", nb="Send inn prosjektforslaget"),
+            source="proposal",
+            dest="prequalification",
+            requires=(_submitted_in_call(rounds),),
+            fields=(Field("round", "text", choices=names, doc="The round of the call."),),
+        )
+        take_up = Event(
+            "take-up",
+            Text(en="Take up in a later round", nb="Ta opp i en senere runde"),
+            source="deferred",
+            dest="prequalification",
+            requires=(_later_round(rounds),),
+            fields=(Field("round", "text", choices=names, doc="The later round."),),
+        )
+        changes = Text(
+            en="A proposal's lateness is judged against the deadline of the call's round, "
+            "never a deadline given with the proposal; a deferred proposal is taken up only "
+            "in a later round.",
+            nb="Om et forslag kom for sent, vurderes mot fristen for utlysningens runde, aldri "
+            "en frist oppgitt sammen med forslaget; et foreløpig forslag tas bare opp i en "
+            "senere runde.",
+        )
+    return _declare(version, changes, submit, take_up)
+
+
+def _declare(version: int, changes: Text | None, submit: Event, take_up: Event) -> Procedure:
+    return Procedure(
+        "triple-diamond",
+        title=Text(en="Triple diamond (#StimuLab)", nb="Trippel diamant (#StimuLab)"),
+        source=_CALL,
+        description=(
+            "A #StimuLab project from proposal through the three diamonds to shared experience."
         ),
-        Event(
-            "reject",
-            Text(en="Do not take further", nb="Ikke gå videre"),
-            source=("prequalification", "deferred", "dialogue"),
-            dest="rejected",
-            fields=(Field("reason", "text"),),
-        ),
-        Event(
-            "grant",
-            Text(en="Steering group grants funds", nb="Styringsgruppen tildeler midler"),
-            source="dialogue",
-            dest="procurement",
-            requires=(WORKING_METHOD_COMMITTED, LEADERSHIP_ANCHORING),
-            fields=(
-                Field("amount", "amount", doc="The grant (NOK)."),
-                Field("decided_by", "text", doc="The steering group's decision reference."),
+        version=version,
+        released=VERSIONS[version],
+        changes=changes,
+        states=(
+            State("proposal", Text(en="Proposal", nb="Prosjektforslag"), initial=True),
+            State("prequalification", Text(en="Prequalification", nb="Prekvalifisering")),
+            State("deferred", Text(en="Deferred to a later round", nb="Foreløpig, aktuell senere")),
+            State(
+                "dialogue",
+                Text(en="Understand, anchor, commit", nb="Forstå, forankre og forplikte"),
             ),
+            State("procurement", Text(en="Innovative procurement", nb="Innovativ anskaffelse")),
+            *_diamond_states(),
+            State("completed", Text(en="Completed", nb="Fullført"), final=True),
+            State("rejected", Text(en="Not taken further", nb="Ikke gått videre"), final=True),
+            State("withdrawn", Text(en="Withdrawn", nb="Trukket"), final=True),
         ),
-        Event(
-            "sign-contract",
-            Text(en="Sign the supplier contract", nb="Signer kontrakt med leverandør"),
-            source="procurement",
-            dest="diagnose-diverge",
-            requires=(SUPPLIER_COMPETENCE_RULE,),
-            fields=(
-                Field("supplier", "text"),
-                Field(
-                    "service_owner",
-                    "text",
-                    doc="Formal ownership of the assignment passes to the service owner.",
+        events=(
+            submit,
+            Event(
+                "prequalify",
+                Text(en="Take into the dialogue", nb="Ta videre i dialog"),
+                source="prequalification",
+                dest="dialogue",
+                requires=(USER_NEED, LEADERSHIP_ANCHORING, OWN_RESOURCES, INNOVATION_POTENTIAL),
+            ),
+            Event(
+                "defer",
+                Text(en="Defer: relevant later", nb="Sett som foreløpig (aktuell senere)"),
+                source="prequalification",
+                dest="deferred",
+            ),
+            take_up,
+            Event(
+                "reject",
+                Text(en="Do not take further", nb="Ikke gå videre"),
+                source=("prequalification", "deferred", "dialogue"),
+                dest="rejected",
+                fields=(Field("reason", "text"),),
+            ),
+            Event(
+                "grant",
+                Text(en="Steering group grants funds", nb="Styringsgruppen tildeler midler"),
+                source="dialogue",
+                dest="procurement",
+                requires=(WORKING_METHOD_COMMITTED, LEADERSHIP_ANCHORING),
+                fields=(
+                    Field("amount", "amount", doc="The grant (NOK)."),
+                    Field("decided_by", "text", doc="The steering group's decision reference."),
                 ),
             ),
+            Event(
+                "sign-contract",
+                Text(en="Sign the supplier contract", nb="Signer kontrakt med leverandør"),
+                source="procurement",
+                dest="diagnose-diverge",
+                requires=(SUPPLIER_COMPETENCE_RULE,),
+                fields=(
+                    Field("supplier", "text"),
+                    Field(
+                        "service_owner",
+                        "text",
+                        doc="Formal ownership of the assignment passes to the service owner.",
+                    ),
+                ),
+            ),
+            Event(
+                "converge-diagnosis",
+                Text(en="Converge on the diagnosis", nb="Lukk diagnosen"),
+                source="diagnose-diverge",
+                dest="diagnose-converge",
+            ),
+            Event(
+                "finish-diagnosis",
+                Text(en="Finish diamond 1", nb="Fullfør diamant 1"),
+                source="diagnose-converge",
+                dest="explore-define-diverge",
+                requires=(CHANGE_ANNEX_RULE,),
+            ),
+            Event(
+                "converge-concept",
+                Text(en="Converge on a concept", nb="Velg konsept"),
+                source="explore-define-diverge",
+                dest="explore-define-converge",
+            ),
+            Event(
+                "finish-explore-define",
+                Text(en="Finish diamond 2", nb="Fullfør diamant 2"),
+                source="explore-define-converge",
+                dest="develop-deliver-diverge",
+                requires=(USERS_INVOLVED,),
+            ),
+            Event(
+                "converge-delivery",
+                Text(en="Converge on the delivery", nb="Velg løsning for leveranse"),
+                source="develop-deliver-diverge",
+                dest="develop-deliver-converge",
+            ),
+            Event(
+                "complete",
+                Text(en="Deliver and complete", nb="Lever og fullfør"),
+                source="develop-deliver-converge",
+                dest="completed",
+                requires=(PROTOTYPE_TESTED, EXPERIENCE_SHARED_RULE),
+            ),
+            Event(
+                "revisit-diagnosis",
+                Text(en="Go back to the diagnosis", nb="Gå tilbake til diagnosen"),
+                source=_DESIGN[2:],
+                dest="diagnose-diverge",
+                fields=(Field("reason", "text"),),
+            ),
+            Event(
+                "revisit-explore-define",
+                Text(en="Go back to explore and define", nb="Gå tilbake til å utforske"),
+                source=_DESIGN[4:],
+                dest="explore-define-diverge",
+                fields=(Field("reason", "text"),),
+            ),
+            Event(
+                "withdraw",
+                Text(en="Withdraw", nb="Trekk prosjektet"),
+                source=(*_BEFORE_CONTRACT, *_DESIGN),
+                dest="withdrawn",
+                fields=(Field("reason", "text"),),
+            ),
         ),
-        Event(
-            "converge-diagnosis",
-            Text(en="Converge on the diagnosis", nb="Lukk diagnosen"),
-            source="diagnose-diverge",
-            dest="diagnose-converge",
-        ),
-        Event(
-            "finish-diagnosis",
-            Text(en="Finish diamond 1", nb="Fullfør diamant 1"),
-            source="diagnose-converge",
-            dest="explore-define-diverge",
-            requires=(CHANGE_ANNEX_RULE,),
-        ),
-        Event(
-            "converge-concept",
-            Text(en="Converge on a concept", nb="Velg konsept"),
-            source="explore-define-diverge",
-            dest="explore-define-converge",
-        ),
-        Event(
-            "finish-explore-define",
-            Text(en="Finish diamond 2", nb="Fullfør diamant 2"),
-            source="explore-define-converge",
-            dest="develop-deliver-diverge",
-            requires=(USERS_INVOLVED,),
-        ),
-        Event(
-            "converge-delivery",
-            Text(en="Converge on the delivery", nb="Lukk mot leveranse"),
-            source="develop-deliver-diverge",
-            dest="develop-deliver-converge",
-        ),
-        Event(
-            "complete",
-            Text(en="Deliver and complete", nb="Lever og fullfør"),
-            source="develop-deliver-converge",
-            dest="completed",
-            requires=(PROTOTYPE_TESTED, EXPERIENCE_SHARED_RULE),
-        ),
-        Event(
-            "revisit-diagnosis",
-            Text(en="Go back to the diagnosis", nb="Gå tilbake til diagnosen"),
-            source=_DESIGN[2:],
-            dest="diagnose-diverge",
-            fields=(Field("reason", "text"),),
-        ),
-        Event(
-            "revisit-explore-define",
-            Text(en="Go back to explore and define", nb="Gå tilbake til å utforske"),
-            source=_DESIGN[4:],
-            dest="explore-define-diverge",
-            fields=(Field("reason", "text"),),
-        ),
-        Event(
-            "withdraw",
-            Text(en="Withdraw", nb="Trekk prosjektet"),
-            source=(*_BEFORE_CONTRACT, *_DESIGN),
-            dest="withdrawn",
-            fields=(Field("reason", "text"),),
-        ),
-    ),
-    facts=(PREQUALIFICATION, WORKING_METHOD, SUPPLIER_COMPETENCE),
-)
+        facts=(PREQUALIFICATION, WORKING_METHOD, SUPPLIER_COMPETENCE),
+    )
+
+
+TRIPLE_DIAMOND_V1 = triple_diamond(version=1)
+TRIPLE_DIAMOND = triple_diamond()
 
 
 def service_owner(ctx: Context) -> str | None:
-    """Who owns the service development: set at contract signature (seed 000)."""
+    """Who owns the service development: set at contract signature (the #StimuLab call)."""
     signed = ctx.steps("sign-contract")
     return str(signed[-1].payload["service_owner"]) if signed else None

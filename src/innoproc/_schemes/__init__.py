@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from innoproc._schemes.innovation_norway import PARTNERSHIP_CALL_2020, SKETCH_COMPETITION_2017
 from innoproc._schemes.internal_fund import MUNICIPAL_INNOVATION_FUND
 from innoproc._schemes.model import Scheme
 from innoproc._schemes.stimulab import STIMULAB_2018
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from innoproc._engine.declare import Procedure
 
 _BUILTIN: Mapping[str, Scheme] = MappingProxyType(
     {
@@ -35,3 +39,9 @@ def schemes() -> Mapping[str, Scheme]:
     ```
     """
     return _BUILTIN
+
+
+def application_versions(procedure_id: str) -> tuple[Procedure, ...]:
+    """Every released version of a built-in scheme's application procedure, oldest first
+    (empty when ``procedure_id`` is not one)."""
+    return tuple(s.application for s in _BUILTIN.values() if s.application.id == procedure_id)

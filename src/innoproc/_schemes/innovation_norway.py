@@ -1,10 +1,13 @@
 """Innovation Norway's calls for innovation partnerships (with LUP and Difi in 2017).
 
-Seed 002 (2017): Innovation Norway, the supplier development programme (LUP) and Difi invite
+The 2017 sketch competition (presented by Riche Vestby, «Innovasjonspartnerskap - spennende
+mulighet for modige og ambisiøse offentlige virksomheter»): Innovation Norway, the supplier
+development programme (LUP) and Difi invite
 public bodies to a sketch competition for public-private innovation projects; sketches by
 21 August 2017; a large, unsolved problem or societal need with no good solution today.
 
-Seed 003 (2020): NOK 75 million for innovation partnerships; sketches by 16 April 2020 at
+The 2020 call («75 millioner kroner til innovasjonspartnerskap», reported by Norwegian Smart
+Care Cluster, February 2020): NOK 75 million for innovation partnerships; sketches by 16 April 2020 at
 17:00; only publicly funded bodies that carry out public tasks and are covered by the
 procurement rules may apply, companies and private persons may not; four criteria groups:
 a societal challenge, implementation ability, value creation for industry, collaboration.
@@ -17,18 +20,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from innoproc._schemes.model import Criterion, Eligibility, Round, Scheme
+from innoproc._sources import PARTNERSHIP_CALL_2020, SKETCH_COMPETITION_2017
 from innoproc._text import Source, Text
 from innoproc._time import OSLO
 from innoproc.deadlines import end_of_day
 
-_S2017 = Source(
-    "Difi: 'Innovasjonspartnerskap \N{EN DASH} spennende mulighet...' (2017, seed 002)", ""
-)
-_S2020 = Source("'75 millioner kroner til innovasjonspartnerskap' (2020, seed 003)", "")
+_S2017 = SKETCH_COMPETITION_2017
+_S2020 = PARTNERSHIP_CALL_2020
 
 
 def _s(source: Source, provision: str, verified: bool = True) -> Source:
-    return Source(source.instrument, provision, verified=verified)
+    return source.at(provision, verified=verified)
 
 
 SKETCH_COMPETITION_2017 = Scheme(
@@ -39,12 +41,12 @@ SKETCH_COMPETITION_2017 = Scheme(
     ),
     owners=("Innovasjon Norge", "Leverandørutviklingsprogrammet (LUP)", "Difi"),
     source=_S2017,
-    budget=None,  # seed 002 states no amount
+    budget=None,  # the call states no amount
     eligibility=Eligibility(
         kinds=("state-agency", "municipality", "county-municipality", "public-body"),
         source=_s(_S2017, "'retter seg mot offentlige virksomheter'"),
     ),
-    # Seed 002: "Fristen for å sende inn prosjektskisser er 21. august 2017" (end of that day).
+    # The call: "Fristen for å sende inn prosjektskisser er 21. august 2017" (end of that day).
     rounds=(Round("2017", end_of_day(date(2017, 8, 21))),),
     criteria=(
         Criterion(
@@ -65,6 +67,8 @@ SKETCH_COMPETITION_2017 = Scheme(
     ),
     leads_to="innovation-partnership",
     description="Sketches of public-private innovation projects.",
+    version=1,
+    released=date(2026, 11, 25),
 )
 
 _GROUP = "'Innovasjon Norge er på jakt etter'"
@@ -77,7 +81,7 @@ PARTNERSHIP_CALL_2020 = Scheme(
     ),
     owners=("Innovasjon Norge",),
     source=_S2020,
-    budget=Decimal("75000000"),  # seed 003: "75 millioner kroner"
+    budget=Decimal("75000000"),  # the call: "75 millioner kroner"
     eligibility=Eligibility(
         kinds=("state-agency", "municipality", "county-municipality", "public-body"),
         source=_s(
@@ -90,7 +94,7 @@ PARTNERSHIP_CALL_2020 = Scheme(
         public_tasks=True,
         procurement_rules=True,
     ),
-    # Seed 003: "Frist for skisseinnlevering er 16. april 2020 (kl. 17.00)".
+    # The call: "Frist for skisseinnlevering er 16. april 2020 (kl. 17.00)".
     rounds=(Round("2020", datetime(2020, 4, 16, 17, 0, tzinfo=OSLO)),),
     criteria=(
         # "Utfordringen må kunne løses i samarbeid med bedrifter og det eksisterer i dag ingen
@@ -141,4 +145,6 @@ PARTNERSHIP_CALL_2020 = Scheme(
     leads_to="innovation-partnership",
     figures={"budget_nok": 75_000_000},
     description="Sketches for innovation partnerships by publicly funded bodies.",
+    version=1,
+    released=date(2026, 11, 25),
 )

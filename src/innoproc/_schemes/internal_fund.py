@@ -1,6 +1,7 @@
-"""A municipality's internal innovation fund (seed 004).
+"""A municipality's internal innovation fund (Bærum kommune's, as told on its innovation blog).
 
-Seed 004: as part of the municipality's research and innovation fund, NOK 2 million were
+Hege Fossum, «Intraprenører som verdiskapere» (Tanketanken, 2018): as part of the
+municipality's research and innovation fund, NOK 2 million were
 set aside in 2017 for internal innovation projects; about 30 applications came in each
 round, 10 were funded in 2017 and 9 in 2018. Projects are followed up by the municipality's
 development unit: a kickoff with presentations and expectations, a status check after about
@@ -8,7 +9,7 @@ three months, and a closing gathering; each project delivers a project descripti
 written final report. Projects may finish, continue, or be dropped ("it is allowed to try
 and fail").
 
-The seed gives no deadlines and no project length: the rounds have no deadline, and the
+The text gives no deadlines and no project length: the rounds have no deadline, and the
 project length (12 months) and the kickoff one month after funding are innoproc's
 defaults (unverified); declare your own fund with ``municipal_innovation_fund``.
 """
@@ -16,18 +17,20 @@ defaults (unverified); declare your own fund with ``municipal_innovation_fund``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
 from innoproc._schemes.model import Criterion, Deliverable, Eligibility, FollowUp, Round, Scheme
+from innoproc._sources import INTERNAL_FUND_BLOG
 from innoproc._text import Source, Text
 
-_SEED = Source("Municipal blog: 'Interne innovasjonsmidler' (seed 004)", "")
+_SEED = INTERNAL_FUND_BLOG
 
 
 def _s(provision: str, verified: bool = True) -> Source:
-    return Source(_SEED.instrument, provision, verified=verified)
+    return _SEED.at(provision, verified=verified)
 
 
 _TITLE = Text(en="Municipal internal innovation fund", nb="Interne innovasjonsmidler")
@@ -44,7 +47,12 @@ def municipal_innovation_fund(
     project_length: relativedelta = _ONE_YEAR,
     criteria: Sequence[Criterion] = (),
 ) -> Scheme:
-    """An internal innovation fund shaped like seed 004's; every figure can be changed."""
+    """An internal innovation fund shaped like Bærum kommune's; every figure can be changed.
+
+    The blog says NOK 2 million were "satt av" in 2017; whether that covers the 2017 round
+    only or both rounds (2017 and 2018) is ambiguous, so the default budget is the scheme's,
+    shared by its rounds; give each round its own ``Round(budget=...)`` if you know better.
+    """
     return Scheme(
         id,
         title=title,
@@ -55,7 +63,7 @@ def municipal_innovation_fund(
         rounds=rounds,
         criteria=criteria
         or (
-            # Seed 004: "prosjekter for utvikling av tjenesten ... hovedsakelig støttes".
+            # The blog: "prosjekter for utvikling av tjenesten ... hovedsakelig støttes".
             Criterion(
                 "service-development",
                 Text(en="develops the service", nb="utvikler tjenesten"),
@@ -99,7 +107,7 @@ def municipal_innovation_fund(
                 _s("'en skriftlig sluttrapport'"),
             ),
         ),
-        # Seed 004: "Noen prosjekter er ferdige, andre er fortsatt under arbeid, mens noen
+        # The blog: "Noen prosjekter er ferdige, andre er fortsatt under arbeid, mens noen
         # aldri blir noe av. Det er lov å prøve og feile."
         outcomes=("finished", "continued", "dropped"),
         project_length=project_length,
@@ -110,6 +118,8 @@ def municipal_innovation_fund(
             "budget_nok_2017": 2_000_000,
         },
         description="Small grants to the municipality's own services to try new solutions.",
+        version=1,
+        released=date(2026, 11, 25),
     )
 
 

@@ -11,7 +11,7 @@ explanations as the procurement procedures.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -99,7 +99,7 @@ class Eligibility:
 
     ``publicly_funded``, ``public_tasks`` and ``procurement_rules`` require the applicant to
     be a publicly funded body, carry out public tasks, and be covered by the procurement
-    rules (Innovation Norway's 2020 call, seed 003).
+    rules (Innovation Norway's 2020 call for innovation partnerships).
     """
 
     kinds: tuple[str, ...]
@@ -128,6 +128,8 @@ class Scheme:
     to a triple-diamond case, an Innovation Norway grant to an innovation partnership).
     ``outcomes`` are the ways a funded project may close. ``figures`` keeps reference
     figures from the source (applications per round, projects funded) for analysts.
+    ``version`` and ``released`` version the rules of the scheme's applications, as for a
+    procedure: an application is judged by the version it was opened under.
     """
 
     def __init__(
@@ -148,8 +150,12 @@ class Scheme:
         leads_to: str | None = None,
         figures: dict[str, object] | None = None,
         description: str = "",
+        version: int = 1,
+        released: date | None = None,
     ) -> None:
         self.id = id
+        self.version = version
+        self.released = released
         self.title = title
         self.owners = tuple(owners)
         self.source = source
@@ -200,7 +206,10 @@ class Scheme:
         return total
 
     def __repr__(self) -> str:
-        return f"<scheme {self.id}: {len(self.rounds)} round(s), {len(self.criteria)} criteria>"
+        return (
+            f"<scheme {self.id} version {self.version}: {len(self.rounds)} round(s), "
+            f"{len(self.criteria)} criteria>"
+        )
 
 
 # -- the application procedure -----------------------------------------------------------------
@@ -261,6 +270,7 @@ def _deadline(scheme: Scheme) -> Precondition:
         source=scheme.source,
         test=test,
         reads=(APPLICATION,),
+        kind="programme",
     )
 
 
@@ -315,6 +325,7 @@ def _eligible(scheme: Scheme) -> Precondition:
         source=rule.source,
         test=test,
         reads=(APPLICATION,),
+        kind="programme",
     )
 
 
@@ -348,6 +359,7 @@ def _must(criterion: Criterion, fact: FactType) -> Precondition:
         source=criterion.source,
         test=test,
         reads=(fact,),
+        kind="programme",
     )
 
 
@@ -378,6 +390,7 @@ def _scored(scheme: Scheme, fact: FactType) -> Precondition:
         source=scheme.source,
         test=test,
         reads=(fact,),
+        kind="programme",
     )
 
 
@@ -388,13 +401,17 @@ def _positive_amount(ctx: Context) -> Shortfall | None:
     return None
 
 
-GRANT_AMOUNT = Precondition(
-    code="grant-amount",
-    rule=Text(en="A grant must be a positive amount.", nb="Et tilskudd må være et positivt beløp."),
-    source=Source("innoproc", "funding schemes"),
-    test=_positive_amount,
-    uses=("amount",),
-)
+def _grant_amount(scheme: Scheme) -> Precondition:
+    return Precondition(
+        code="grant-amount",
+        rule=Text(
+            en="A grant must be a positive amount.", nb="Et tilskudd må være et positivt beløp."
+        ),
+        source=scheme.source,
+        test=_positive_amount,
+        uses=("amount",),
+        kind="programme",
+    )
 
 
 def _closing(scheme: Scheme) -> tuple[Precondition, ...]:
@@ -439,6 +456,7 @@ def _closing(scheme: Scheme) -> tuple[Precondition, ...]:
             source=scheme.source,
             test=delivered,
             reads=(DELIVERED,),
+            kind="programme",
         ),
         Precondition(
             code="follow-ups-held",
@@ -449,6 +467,7 @@ def _closing(scheme: Scheme) -> tuple[Precondition, ...]:
             source=scheme.source,
             test=held,
             reads=(FOLLOW_UP_HELD,),
+            kind="programme",
         ),
         Precondition(
             code="outcome-allowed",
@@ -459,6 +478,7 @@ def _closing(scheme: Scheme) -> tuple[Precondition, ...]:
             source=scheme.source,
             test=outcome,
             uses=("outcome",),
+            kind="programme",
         ),
     )
 
@@ -521,7 +541,7 @@ def _application_procedure(scheme: Scheme) -> Procedure:
                 t(en="Fund", nb="Innvilg"),
                 source=("assessed", "deferred"),
                 dest="following-up",
-                requires=(GRANT_AMOUNT,),
+                requires=(_grant_amount(scheme),),
                 fields=(Field("amount", "amount"), Field("project_end", "date", required=False)),
             ),
             Event(
@@ -557,4 +577,6 @@ def _application_procedure(scheme: Scheme) -> Procedure:
         facts=(APPLICATION, fact, FOLLOW_UP_HELD, DELIVERED, PROCEDURE_CASE),
         description=f"Applications to {scheme.title.en}: {scheme.description}",
         origin=scheme,
+        version=scheme.version,
+        released=scheme.released,
     )

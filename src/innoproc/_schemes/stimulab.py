@@ -1,6 +1,6 @@
 """#StimuLab 2018: the stimulation programme for innovation and service design (Difi, DOGA).
 
-Seed 000 ("Vi søker nye samarbeidsprosjekter i stat og kommune", published 6 February 2018):
+The call «Vi søker nye samarbeidsprosjekter i stat og kommune» (Difi, 6 February 2018):
 NOK 10 million for 2018; state agencies and municipalities may propose projects by
 9 March 2018; prequalification on four must criteria and three weighed ones, with extra
 weight for complex problems needing several actors; proposals may be deferred
@@ -13,13 +13,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from innoproc._procedures.triple_diamond import STIMULAB_2018_ROUNDS
 from innoproc._schemes.model import Criterion, Eligibility, Round, Scheme
-from innoproc._text import Source, Text
-from innoproc.deadlines import end_of_day
+from innoproc._sources import STIMULAB_CALL_2018
+from innoproc._text import Text
 
-_SEED = Source(
-    "#StimuLab call for projects, Difi 2018 (seed 000)", "'Prosess \N{EN DASH} prekvalifisering'"
-)
+_CALL = STIMULAB_CALL_2018.at("«Prosess \N{EN DASH} prekvalifisering»")
 _MUST = (
     "'må overbevise om brukerbehov, lederforankring, egen ressursinnsats og innovasjonspotensial'"
 )
@@ -29,60 +28,58 @@ STIMULAB_2018 = Scheme(
     "stimulab-2018",
     title=Text(en="#StimuLab 2018", nb="#StimuLab 2018"),
     owners=("Difi", "DOGA"),
-    source=_SEED,
-    # Seed 000: "I 2018 har vi kr. 10 millioner som skal støtte ulike innovasjonsprosjekter".
+    source=_CALL,
+    # The call: "I 2018 har vi kr. 10 millioner som skal støtte ulike innovasjonsprosjekter".
     budget=Decimal("10000000"),
     eligibility=Eligibility(
         kinds=("state-agency", "municipality"),
-        source=Source(_SEED.instrument, "'både statlige virksomheter og kommuner'"),
+        source=STIMULAB_CALL_2018.at("'både statlige virksomheter og kommuner'"),
     ),
-    rounds=(
-        # Seed 000: "innen fristen 9. mars"; a date alone means the end of that day in Oslo.
-        Round("2018-1", end_of_day(date(2018, 3, 9))),
-        # Seed 000: "en ny runde ... etter sommeren 2018"; no deadline is given.
-        Round("2018-2", None),
-    ),
+    # The call: "innen fristen 9. mars" (a date alone means the end of that day in Oslo) and
+    # "en ny runde ... etter sommeren 2018", with no deadline given; the same rounds as the
+    # triple diamond's.
+    rounds=tuple(Round(name, deadline) for name, deadline in STIMULAB_2018_ROUNDS),
     criteria=(
         Criterion(
             "user-need",
             Text(en="user need", nb="brukerbehov"),
-            Source(_SEED.instrument, _MUST),
+            STIMULAB_CALL_2018.at(_MUST),
             must=True,
         ),
         Criterion(
             "leadership-anchoring",
             Text(en="leadership anchoring", nb="lederforankring"),
-            Source(_SEED.instrument, _MUST),
+            STIMULAB_CALL_2018.at(_MUST),
             must=True,
         ),
         Criterion(
             "own-resources",
             Text(en="own resource commitment", nb="egen ressursinnsats"),
-            Source(_SEED.instrument, _MUST),
+            STIMULAB_CALL_2018.at(_MUST),
             must=True,
         ),
         Criterion(
             "innovation-potential",
             Text(en="innovation potential", nb="innovasjonspotensial"),
-            Source(_SEED.instrument, _MUST),
+            STIMULAB_CALL_2018.at(_MUST),
             must=True,
         ),
         Criterion(
             "societal-benefit",
             Text(en="societal benefit", nb="samfunnsnytte"),
-            Source(_SEED.instrument, _WEIGHED),
+            STIMULAB_CALL_2018.at(_WEIGHED),
         ),
         Criterion(
             "gain-potential",
             Text(en="gain potential", nb="gevinstpotensial"),
-            Source(_SEED.instrument, _WEIGHED),
+            STIMULAB_CALL_2018.at(_WEIGHED),
         ),
         Criterion(
             "learning-transfer",
             Text(en="learning and transfer value", nb="læring og overføringsverdi"),
-            Source(_SEED.instrument, _WEIGHED),
+            STIMULAB_CALL_2018.at(_WEIGHED),
         ),
-        # Seed 000: "spesielt vekt på ... komplekse problemstillinger ... samarbeid mellom
+        # The call: "spesielt vekt på ... komplekse problemstillinger ... samarbeid mellom
         # flere aktører". The call gives no number: weight 2 is innoproc's reading of
         # "spesielt vekt", a configurable default (unverified).
         Criterion(
@@ -91,7 +88,7 @@ STIMULAB_2018 = Scheme(
                 en="complex problem needing several actors",
                 nb="kompleks problemstilling med flere aktører",
             ),
-            Source(_SEED.instrument, "'spesielt vekt på'", verified=False),
+            STIMULAB_CALL_2018.at("'spesielt vekt på'", verified=False),
             weight=2,
         ),
     ),
@@ -99,4 +96,6 @@ STIMULAB_2018 = Scheme(
     leads_to="triple-diamond",
     figures={"budget_nok_2018": 10_000_000, "fewer_larger_projects": True},
     description="Prequalification, dialogue and grants for service design projects.",
+    version=1,
+    released=date(2026, 11, 25),
 )
