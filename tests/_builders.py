@@ -1,4 +1,8 @@
-"""Builders of innovation partnership cases at each state, with every fact in order."""
+"""Builders of innovation partnership cases at each state, with every fact in order.
+
+``VERSION`` chooses the version of the procedure the builders open cases under (the latest
+when ``None``); a test module parametrises it to run its tests under every version.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,24 @@ from innoproc import Case
 
 T0 = datetime(2024, 1, 8, 9, 0, tzinfo=innoproc.OSLO)
 PM = "Procurement manager"
+
+#: The version of the innovation partnership the builders use (``None``: the latest).
+VERSION: int | None = None
+
+#: The procurement documents as version 1 asked for them.
+DOCUMENTS_V1: dict[str, Any] = {
+    "minimum_requirements": ("Works offline for 12 hours",),
+    "award_criteria": ("Quality 60 %", "Price 40 %"),
+    "ipr_arrangements": True,
+    "rd_capacity_criteria": True,
+    "negotiation_rules": True,
+    "purchase_terms": True,
+    "phases": 2,
+    "termination_foreseen": True,
+    "partner_reduction_foreseen": True,
+    "max_rd_value": Decimal("6000000"),
+    "estimated_purchase_value": Decimal("30000000"),
+}
 
 DOCUMENTS: dict[str, Any] = {
     "minimum_requirements": ("Works offline for 12 hours",),
@@ -46,9 +68,26 @@ def day(n: float) -> datetime:
     return T0 + timedelta(days=n)
 
 
+def version() -> int:
+    """The version the builders use now."""
+    return innoproc.procedure("innovation-partnership", VERSION).version
+
+
+def documents(**changes: Any) -> dict[str, Any]:
+    """The procurement documents of the builders' version, with ``changes``."""
+    return {**(DOCUMENTS_V1 if version() == 1 else DOCUMENTS), **changes}
+
+
+def notice(**changes: Any) -> dict[str, Any]:
+    """The publish-notice payload of the builders' version, with ``changes``."""
+    return {**(NOTICE_V1 if version() == 1 else NOTICE), **changes}
+
+
 def new_case() -> Case:
     return innoproc.open_case(
-        "innovation-partnership", reference="2024/0173", authority="Eksempel kommune"
+        innoproc.procedure("innovation-partnership", VERSION),
+        reference="2024/0173",
+        authority="Eksempel kommune",
     )
 
 
@@ -61,28 +100,34 @@ def in_needs(*, need: bool = True) -> Case:
     return case
 
 
-def in_market_dialogue(**documents: Any) -> Case:
+def in_market_dialogue(**changes: Any) -> Case:
     """A case in market dialogue with every fact the notice needs (documents overridable)."""
     case = in_needs()
     case.apply("start-market-dialogue", at=day(2), by=PM)
     case.record("market-dialogue-outcome", at=day(30), by=PM, solution_available=False)
     case.record("leadership-decision", at=day(31), by="CEO", decided_by="CEO", decision="2024/88")
-    case.record("procurement-documents", at=day(32), by=PM, **{**DOCUMENTS, **documents})
+    case.record("procurement-documents", at=day(32), by=PM, **documents(**changes))
     case.record("proportionality-assessment", at=day(33), by=PM, proportionate=True, reasoning="ok")
     return case
 
 
-NOTICE = {"notice_sent": day(40), "request_deadline": day(75), "partners": "several"}
+NOTICE_V1: dict[str, Any] = {"notice_sent": day(40), "request_deadline": day(75)}
+NOTICE: dict[str, Any] = {
+    **NOTICE_V1,
+    "partners": "several",
+    "min_candidates": 3,
+    "selection_criteria": "R&D capacity and experience with care technology",
+}
 
 
-def in_tendering(**documents: Any) -> Case:
-    case = in_market_dialogue(**documents)
-    case.apply("publish-notice", at=day(40), by=PM, **NOTICE)
+def in_tendering(**changes: Any) -> Case:
+    case = in_market_dialogue(**changes)
+    case.apply("publish-notice", at=day(40), by=PM, **notice())
     return case
 
 
-def in_negotiation(**documents: Any) -> Case:
-    case = in_tendering(**documents)
+def in_negotiation(**changes: Any) -> Case:
+    case = in_tendering(**changes)
     case.apply("invite-candidates", at=day(76), by=PM, qualified=5, invited=3)
     case.record(
         "negotiation-round",
@@ -95,14 +140,14 @@ def in_negotiation(**documents: Any) -> Case:
     return case
 
 
-def in_final_tenders(**documents: Any) -> Case:
-    case = in_negotiation(**documents)
+def in_final_tenders(**changes: Any) -> Case:
+    case = in_negotiation(**changes)
     case.apply("call-final-tenders", at=day(100), by=PM)
     return case
 
 
-def in_development(**documents: Any) -> Case:
-    case = in_final_tenders(**documents)
+def in_development(**changes: Any) -> Case:
+    case = in_final_tenders(**changes)
     case.apply("award", at=day(120), by=PM, **AWARD)
     return case
 
@@ -112,8 +157,8 @@ def evaluated(case: Case, phase: int, met: bool = True, at: float = 200) -> Case
     return case
 
 
-def in_last_phase(**documents: Any) -> Case:
+def in_last_phase(**changes: Any) -> Case:
     """A case in phase 2 of 2 with phase 2 evaluated as met."""
-    case = evaluated(in_development(**documents), 1)
+    case = evaluated(in_development(**changes), 1)
     case.apply("start-next-phase", at=day(210), by=PM)
     return evaluated(case, 2, at=300)

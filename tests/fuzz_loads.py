@@ -29,9 +29,18 @@ def main() -> None:
     with atheris.instrument_imports():
         import innoproc  # noqa: F401
 
-    corpus = Path(__file__).parent / "golden" / "v1"
     has_corpus = any(not a.startswith("-") for a in sys.argv[1:])
-    atheris.Setup(sys.argv if has_corpus else [*sys.argv, str(corpus)], target)
+    if not has_corpus:
+        # libFuzzer writes what it finds into the corpus folder: work on a copy of the golden
+        # documents, so that the golden folders stay as released.
+        import shutil
+        import tempfile
+
+        corpus = Path(tempfile.mkdtemp(prefix="innoproc-fuzz-"))
+        for golden in (Path(__file__).parent / "golden").glob("v*/*.json"):
+            shutil.copy(golden, corpus / f"{golden.parent.name}-{golden.name}")
+        sys.argv.append(str(corpus))
+    atheris.Setup(sys.argv, target)
     atheris.Fuzz()
 
 

@@ -45,7 +45,9 @@ class TestDiagrams:
         case = in_market_dialogue(ipr_arrangements=False)
         d = innoproc.diagram(case)
         assert [n.name for n in d.nodes if n.current] == ["market-dialogue"]
-        publish = next(e for e in d.edges if e.event == "publish-notice")
+        publish = next(
+            e for e in d.edges if e.event == "publish-notice" and e.source == "market-dialogue"
+        )
         assert (publish.status, publish.unmet) == ("refused", ("documents-complete",))
         assert "class market_dialogue current" in d.to_mermaid()
         assert "✗ documents-complete" in d.to_dot()

@@ -360,7 +360,7 @@ class TestAtomicity:
     @pytest.mark.parametrize(
         ("event", "payload", "error"),
         [
-            ("publish-notice", {}, innoproc.TransitionNotAllowed),
+            ("invite-candidates", {}, innoproc.TransitionNotAllowed),
             ("start-market-dialogue", {}, innoproc.PreconditionFailed),
             ("cancel", {}, innoproc.InvalidPayload),
             ("cancel", {"reason": 3}, innoproc.InvalidPayload),
@@ -378,21 +378,34 @@ class TestAtomicity:
         assert innoproc.dumps(case) == before
         assert case.revision == 0
 
-    def test_engine_failure_changes_nothing(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """If the state machine fails midway, the case keeps its state and history."""
-        case = in_needs()
-        before = innoproc.dumps(case)
-        event = case.procedure.machine.events["start-market-dialogue"]
+    def test_rule_failure_changes_nothing(self) -> None:
+        """If a precondition's test fails midway, the case keeps its state and history, and
+        the error names the precondition (keeping the original as its cause)."""
 
-        def boom(model: object, *args: object, **kwargs: object) -> bool:
-            model.state = "market-dialogue"  # type: ignore[attr-defined]
+        def boom(ctx: innoproc.Context) -> bool:
             raise RuntimeError("callback failed")
 
-        monkeypatch.setattr(event, "trigger", boom)
-        with pytest.raises(RuntimeError):
-            case.apply("start-market-dialogue", at=day(2), by=PM)
+        fragile = innoproc.Precondition(
+            "fragile", innoproc.Text("x", "y"), innoproc.Source("Host rules"), boom
+        )
+        procedure = innoproc.Procedure(
+            "fragile-procedure",
+            title=innoproc.Text("F", "F"),
+            source=innoproc.Source("Host rules"),
+            states=[
+                innoproc.State("a", innoproc.Text("A", "A"), initial=True),
+                innoproc.State("b", innoproc.Text("B", "B"), final=True),
+            ],
+            events=[innoproc.Event("go", innoproc.Text("Go", "Gå"), "a", "b", requires=[fragile])],
+        )
+        case = innoproc.open_case(procedure, reference="F-1", authority="A")
+        before = innoproc.dumps(case)
+        with pytest.raises(innoproc.InvalidDefinition, match="'fragile' failed") as info:
+            case.apply("go", at=day(2), by=PM)
+        assert isinstance(info.value.__cause__, RuntimeError)
+        assert info.value.culprit == "fragile"
         assert innoproc.dumps(case) == before
-        assert case.state == "needs"
+        assert case.state == "a"
 
 
 class TestCaseApi:
@@ -435,7 +448,7 @@ class TestCaseApi:
     def test_available(self) -> None:
         """available() lists the events from the current state with their verdicts."""
         got = {a.event: a for a in in_needs().available(at=day(2))}
-        assert set(got) == {"start-market-dialogue", "cancel"}
+        assert set(got) == {"start-market-dialogue", "publish-notice", "cancel"}
         assert got["start-market-dialogue"].ok
         assert got["cancel"].missing == ("reason",)
 
@@ -453,13 +466,13 @@ class TestCaseApi:
             in_needs(need=False).apply("start-market-dialogue", at=T0, by=PM)
         (finding,) = info.value.unmet
         assert finding.code == "need-described"
-        assert str(finding.source) == "Directive 2014/24/EU art. 31(1)"
+        assert str(finding.source) == "Directive 2014/24/EU art. 31(1) second subparagraph"
         assert "[need-described]" in str(info.value)
         assert isinstance(info.value, innoproc.StepRefused)
 
     def test_repr(self) -> None:
         """Cases and preconditions print readably."""
         assert repr(new_case()) == (
-            "<Case '2024/0173' (innovation-partnership) state='needs' revision=0>"
+            "<Case '2024/0173' (innovation-partnership v2) state='needs' revision=0>"
         )
         assert repr(innoproc.rules.NO_MARKET_SOLUTION) == "<precondition no-market-solution>"

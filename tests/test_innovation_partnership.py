@@ -1,14 +1,19 @@
-"""The innovation partnership: every precondition met and unmet, and full paths."""
+"""The innovation partnership: every precondition met and unmet, and full paths.
+
+Every test runs under each released version of the procedure (the ``version`` fixture):
+version 1 is frozen, and version 2 must still agree with it wherever the legal review
+changed nothing. What version 2 changed is tested in tests/test_law_in_force.py.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 
+import _builders
 import pytest
 from _builders import (
     AWARD,
-    NOTICE,
     PM,
     day,
     evaluated,
@@ -19,12 +24,23 @@ from _builders import (
     in_needs,
     in_negotiation,
     in_tendering,
+    notice,
 )
 
 import innoproc
 from innoproc import PreconditionFailed
 
-IP = innoproc.procedures()["innovation-partnership"]
+
+@pytest.fixture(autouse=True, params=[1, 2], ids=["v1", "v2"])
+def version(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run the test under each released version of the procedure."""
+    monkeypatch.setattr(_builders, "VERSION", request.param)
+    return int(request.param)
+
+
+@pytest.fixture
+def IP(version: int) -> innoproc.Procedure:
+    return innoproc.procedure("innovation-partnership", version)
 
 
 def refused_codes(case: innoproc.Case, event: str, **payload: object) -> set[str]:
@@ -38,23 +54,26 @@ def refused_codes(case: innoproc.Case, event: str, **payload: object) -> set[str
 
 
 class TestRegistry:
-    def test_registered(self) -> None:
+    def test_registered(self, IP: innoproc.Procedure) -> None:
         """The procedure is registered under its fixed id."""
         assert "innovation-partnership" in innoproc.procedures()
         assert IP.initial == "needs"
 
-    def test_end_states(self) -> None:
+    def test_end_states(self, IP: innoproc.Procedure) -> None:
         """Purchased, terminated and cancelled are the final states."""
         finals = {name for name, s in IP.states.items() if s.final}
         assert finals == {"purchased", "terminated", "cancelled"}
 
-    def test_every_precondition_is_cited_in_both_languages(self) -> None:
+    def test_every_precondition_is_cited_in_both_languages(
+        self,
+        IP: innoproc.Procedure,
+    ) -> None:
         """Every precondition has a source and distinct English and bokmål rules."""
         for code, pre in IP.preconditions.items():
             assert str(pre.source), code
             assert pre.rule.en != pre.rule.nb, code
 
-    def test_domain_codes_present(self) -> None:
+    def test_domain_codes_present(self, IP: innoproc.Procedure) -> None:
         """The stable codes of DOMAIN.md section 1 are all used."""
         expected = {
             "leadership-anchoring",
@@ -95,10 +114,10 @@ class TestNeedDescribed:
 
 
 class TestPublishNotice:
-    def test_all_met(self) -> None:
+    def test_all_met(self, IP: innoproc.Procedure) -> None:
         """With every fact recorded and 35 days, the notice is published."""
         case = in_market_dialogue()
-        assessment = case.check("publish-notice", at=day(40), **NOTICE)
+        assessment = case.check("publish-notice", at=day(40), **notice())
         assert assessment.ok, assessment.explain()
         assert set(assessment.met) == {p.code for p in IP.events["publish-notice"].requires}
 
@@ -106,7 +125,9 @@ class TestPublishNotice:
         """A bare case names all five unmet rules at once, not only the first."""
         case = in_needs()
         case.apply("start-market-dialogue", at=day(2), by=PM)
-        codes = refused_codes(case, "publish-notice", notice_sent=day(40), request_deadline=day(50))
+        codes = refused_codes(
+            case, "publish-notice", at=day(40), **notice(request_deadline=day(50))
+        )
         assert codes == {
             "leadership-anchoring",
             "no-market-solution",
@@ -126,23 +147,23 @@ class TestPublishNotice:
             solution_available=True,
             summary="Product Z does it",
         )
-        codes = refused_codes(case, "publish-notice", at=day(40), **NOTICE)
+        codes = refused_codes(case, "publish-notice", at=day(40), **notice())
         assert codes == {"no-market-solution"}
-        finding = case.check("publish-notice", at=day(40), **NOTICE).unmet[0]
+        finding = case.check("publish-notice", at=day(40), **notice()).unmet[0]
         assert "Product Z does it" in finding.message()
         assert finding.details["summary"] == "Product Z does it"
 
     def test_no_minimum_requirements(self) -> None:
         """Documents that state no minimum requirements are refused."""
         case = in_market_dialogue(minimum_requirements=())
-        assert refused_codes(case, "publish-notice", at=day(40), **NOTICE) == {
+        assert refused_codes(case, "publish-notice", at=day(40), **notice()) == {
             "minimum-requirements-stated"
         }
 
     def test_documents_incomplete_lists_each_gap(self) -> None:
         """Each missing element of the documents is named."""
         case = in_market_dialogue(ipr_arrangements=False, purchase_terms=False)
-        finding = case.check("publish-notice", at=day(40), **NOTICE).unmet[0]
+        finding = case.check("publish-notice", at=day(40), **notice()).unmet[0]
         assert finding.code == "documents-complete"
         assert finding.details["missing"] == (
             "IPR arrangements in the contract terms",
@@ -152,7 +173,7 @@ class TestPublishNotice:
     def test_zero_phases(self) -> None:
         """Documents with no development phase are incomplete."""
         case = in_market_dialogue(phases=0)
-        assert "documents-complete" in refused_codes(case, "publish-notice", at=day(40), **NOTICE)
+        assert "documents-complete" in refused_codes(case, "publish-notice", at=day(40), **notice())
 
     def test_disproportionate(self) -> None:
         """A recorded finding of disproportion is refused."""
@@ -160,7 +181,7 @@ class TestPublishNotice:
         case.record(
             "proportionality-assessment", at=day(34), by=PM, proportionate=False, reasoning="x"
         )
-        assert refused_codes(case, "publish-notice", at=day(40), **NOTICE) == {"proportionality"}
+        assert refused_codes(case, "publish-notice", at=day(40), **notice()) == {"proportionality"}
 
     @pytest.mark.parametrize(
         ("sent", "deadline", "ok"),
@@ -187,7 +208,9 @@ class TestPublishNotice:
         sent_at = datetime(*sent, tzinfo=innoproc.OSLO)  # type: ignore[misc]
         deadline_at = datetime(*deadline, tzinfo=innoproc.OSLO)  # type: ignore[misc]
         a = case.check(
-            "publish-notice", at=day(40), notice_sent=sent_at, request_deadline=deadline_at
+            "publish-notice",
+            at=sent_at,
+            **notice(notice_sent=sent_at, request_deadline=deadline_at),
         )
         assert a.ok is ok, a.explain()
 
@@ -197,7 +220,7 @@ class TestPublishNotice:
         sent = datetime(2024, 3, 1, 10, tzinfo=innoproc.OSLO)
         given = datetime(2024, 3, 31, 12, tzinfo=innoproc.OSLO)
         finding = case.check(
-            "publish-notice", at=day(40), notice_sent=sent, request_deadline=given
+            "publish-notice", at=sent, **notice(notice_sent=sent, request_deadline=given)
         ).unmet[0]
         assert finding.details["earliest"] == datetime(
             2024, 4, 2, 23, 59, 59, 999999, tzinfo=innoproc.OSLO
@@ -207,11 +230,16 @@ class TestPublishNotice:
         assert "2024-03-31, a Saturday, Sunday or public holiday" in finding.message()
         assert "tidligste tillatte frist er slutten av 2024-04-02" in finding.message("nb")
 
-    def test_missing_fields_are_listed_not_guessed(self) -> None:
-        """Checking without the dates lists them as missing and leaves the rule unassessed."""
+    def test_missing_fields_are_listed_not_guessed(self, version: int) -> None:
+        """Checking without the dates lists them as missing and leaves the rules using them
+        unassessed."""
         a = in_market_dialogue().check("publish-notice", at=day(40))
-        assert a.missing == ("notice_sent", "request_deadline")
-        assert a.unassessed == ("request-time-limit",)
+        if version == 1:
+            assert a.missing == ("notice_sent", "request_deadline")
+            assert a.unassessed == ("request-time-limit",)
+        else:
+            assert a.missing == ("notice_sent", "request_deadline", "partners")
+            assert a.unassessed == ("climate-environment", "request-time-limit", "notice-dates")
         assert not a.ok
 
 

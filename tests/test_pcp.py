@@ -1,4 +1,5 @@
-"""Pre-commercial procurement: every precondition met and unmet, and full paths."""
+"""Pre-commercial procurement, version 1 (frozen): every precondition met and unmet, and full
+paths. Version 2's corrections are tested in tests/test_law_in_force.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import innoproc
 from innoproc import PreconditionFailed
 from innoproc._procedures.pcp import is_rd_cpv, pre_commercial_procurement
 
-PCP = innoproc.procedures()["pre-commercial-procurement"]
+PCP = innoproc.procedure("pre-commercial-procurement", 1)
 LEAD = "PCP lead"
 CALL: dict[str, Any] = {
     "cpv_codes": ("73110000-6",),
@@ -89,7 +90,7 @@ class TestDeclaration:
 
     def test_shared_rules_are_one_object(self) -> None:
         """No market solution is the same precondition object as the partnership's."""
-        ip = innoproc.procedures()["innovation-partnership"]
+        ip = innoproc.procedure("innovation-partnership", 1)
         assert PCP.preconditions["no-market-solution"] is ip.preconditions["no-market-solution"]
         assert PCP.preconditions["no-market-solution"] is innoproc.rules.NO_MARKET_SOLUTION
 
@@ -216,7 +217,7 @@ class TestPhases:
 
     def test_parameter(self) -> None:
         """The minimum per phase is a parameter."""
-        strict = pre_commercial_procurement(min_suppliers=3)
+        strict = pre_commercial_procurement(min_suppliers=3, version=1)
         case = in_phase(1, strict)
         got = codes(case, "start-prototyping", suppliers=SIX[:2], by_published_evaluation=True)
         assert got == {"competition-kept"}

@@ -2,7 +2,8 @@
 
 After every rule: the case round-trips through JSON unchanged, its revision is its history's
 length, it is in a declared state, and an audit finds it compliant. Any refused or failing
-step, including one whose engine callback raises midway, leaves ``dumps(case)`` unchanged.
+step, including one whose precondition fails midway, leaves ``dumps(case)`` unchanged. Cases
+of version 1 are also moved to version 2 at random points.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from innoproc import Field, InnoprocError, Procedure
 
 GOLDEN = {
     p.stem: json.loads(p.read_text(encoding="utf-8"))
-    for p in (Path(__file__).parent / "golden" / "v1").glob("*.json")
+    for p in (Path(__file__).parent / "golden" / f"v{innoproc.FORMAT_VERSION}").glob("*.json")
 }
 
 
@@ -59,7 +60,8 @@ def _funded_application(scheme_id: str) -> dict[str, Any]:
 
 
 for _scheme in ("stimulab-2018", "municipal-innovation-fund"):
-    GOLDEN[innoproc.schemes()[_scheme].application.id] = _funded_application(_scheme)
+    _app = innoproc.schemes()[_scheme].application
+    GOLDEN[f"{_app.id}@{_app.version}"] = _funded_application(_scheme)
 
 NAMES = ("Nordlys Care AS", "Fjord Sensor AS", "Aktiv AS", "Bølge AS", "Cura AS", "Dyna AS")
 TEXTS = ("best-price-quality-ratio", "lowest-price", "x", "73110000-6", "48000000-8")
@@ -70,18 +72,22 @@ def value(field: Field, clock: datetime) -> st.SearchStrategy[Any]:
     kind = field.kind
     if kind == "boolean":
         return st.sampled_from([True] * 6 + [False])
-    if kind == "integer":
-        return st.integers(min_value=0, max_value=6)
     if kind == "amount":
         return st.integers(min_value=0, max_value=40_000_000).map(Decimal)
     if kind == "date":
         return st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 1, 1))
     if kind == "datetime":
         return st.integers(min_value=-5, max_value=90).map(lambda d: clock + timedelta(days=d))
+    if field.choices:
+        return st.sampled_from(field.choices)
     if kind == "texts":
         if field.name == "cpv_codes":
             return st.sampled_from([("73110000-6",), ("48000000-8",)])
         return st.lists(st.sampled_from(NAMES), min_size=0, max_size=4, unique=True).map(tuple)
+    if kind == "integer":
+        return st.integers(
+            min_value=0, max_value=100 if field.name.endswith(("share", "weight")) else 6
+        )
     return st.sampled_from(TEXTS)
 
 
@@ -91,6 +97,11 @@ def payload(fields: tuple[Field, ...], clock: datetime) -> st.SearchStrategy[dic
         for f in fields
     }
     return st.fixed_dictionaries(parts).map(lambda d: {k: v for k, v in d.items() if v is not None})
+
+
+def _latest(case: innoproc.Case) -> int:
+    found = innoproc.procedures().get(case.procedure_id)
+    return case.version if found is None else found.version
 
 
 def machine_for(procedure: Procedure) -> type[RuleBasedStateMachine]:
@@ -103,7 +114,7 @@ def machine_for(procedure: Procedure) -> type[RuleBasedStateMachine]:
             self.case = innoproc.open_case(procedure, reference="R-1", authority="A")
             self.clock = datetime(2024, 1, 8, 9, 0, tzinfo=innoproc.OSLO)
 
-        golden = GOLDEN.get(procedure.id) or json.loads(
+        golden = GOLDEN.get(f"{procedure.id}@{procedure.version}") or json.loads(
             innoproc.dumps(innoproc.open_case(procedure, reference="R-1", authority="A"))
         )
 
@@ -153,25 +164,34 @@ def machine_for(procedure: Procedure) -> type[RuleBasedStateMachine]:
             self.attempt(lambda: self.case.apply(event.name, at=self.clock, by="c", **bad))
 
         @rule(data=st.data())
-        def engine_fails_midway(self, data: st.DataObject) -> None:
-            available = [a for a in self.case.available(at=self.clock) if a.ok]
-            if not available:
+        def rule_fails_midway(self, data: st.DataObject) -> None:
+            guarded = [e for e in self.case.procedure.events_from(self.case.state) if e.requires]
+            if not guarded:
                 return
-            name = data.draw(st.sampled_from([a.event for a in available]))
-            event = procedure.machine.events[name]
+            spec = data.draw(st.sampled_from(guarded))
+            pre = data.draw(st.sampled_from(spec.requires))
 
-            def boom(model: Any, *args: Any, **kwargs: Any) -> bool:
-                model.state = "cancelled" if "cancelled" in procedure.states else model.state
-                raise RuntimeError("callback failed midway")
+            def boom(ctx: Any) -> bool:
+                raise RuntimeError("a host's rule failed midway")
 
             before = innoproc.dumps(self.case)
-            event.trigger = boom  # type: ignore[method-assign]
+            original = pre.test
+            object.__setattr__(pre, "test", boom)
             try:
-                with pytest.raises(RuntimeError):
-                    self.case.apply(name, at=self.clock, by="c")
+                with pytest.raises((innoproc.InvalidDefinition, innoproc.InvalidPayload)):
+                    self.case.apply(spec.name, at=self.clock, by="c")
             finally:
-                del event.trigger
+                object.__setattr__(pre, "test", original)
             assert innoproc.dumps(self.case) == before
+
+        @rule(advance=st.integers(min_value=0, max_value=5))
+        def upgrade(self, advance: int) -> None:
+            """A case of an earlier version moves to the latest, or is refused unchanged."""
+            if self.case.version == _latest(self.case):
+                return
+            at = self.clock + timedelta(days=advance)
+            self.attempt(lambda: self.case.upgrade(at=at, by="clerk"))
+            self.clock = max(self.clock, self.case.history[-1].at if self.case.history else at)
 
         @invariant()
         def consistent(self) -> None:
@@ -179,7 +199,7 @@ def machine_for(procedure: Procedure) -> type[RuleBasedStateMachine]:
             again = innoproc.loads(text)
             assert innoproc.dumps(again) == text
             assert self.case.revision == len(self.case.history)
-            assert self.case.state in procedure.states
+            assert self.case.state in self.case.procedure.states
             assert innoproc.audit(self.case).ok
             event(f"reached {self.case.state}")
 
@@ -194,6 +214,8 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 
+SETTINGS_V1 = settings(SETTINGS, max_examples=15)
+
 TestInnovationPartnership = machine_for(innoproc.procedures()["innovation-partnership"]).TestCase
 TestInnovationPartnership.settings = SETTINGS
 TestPreCommercialProcurement = machine_for(
@@ -202,6 +224,16 @@ TestPreCommercialProcurement = machine_for(
 TestPreCommercialProcurement.settings = SETTINGS
 TestTripleDiamond = machine_for(innoproc.procedures()["triple-diamond"]).TestCase
 TestTripleDiamond.settings = SETTINGS
+
+# Version 1 of each procedure, frozen, with random moves to version 2.
+TestInnovationPartnershipV1 = machine_for(innoproc.procedure("innovation-partnership", 1)).TestCase
+TestInnovationPartnershipV1.settings = SETTINGS_V1
+TestPreCommercialProcurementV1 = machine_for(
+    innoproc.procedure("pre-commercial-procurement", 1)
+).TestCase
+TestPreCommercialProcurementV1.settings = SETTINGS_V1
+TestTripleDiamondV1 = machine_for(innoproc.procedure("triple-diamond", 1)).TestCase
+TestTripleDiamondV1.settings = SETTINGS_V1
 
 TestStimuLabApplication = machine_for(innoproc.schemes()["stimulab-2018"].application).TestCase
 TestStimuLabApplication.settings = SETTINGS

@@ -1,4 +1,8 @@
-"""The triple diamond (#StimuLab): every precondition met and unmet, and full paths."""
+"""The triple diamond (#StimuLab): every precondition met and unmet, and full paths.
+
+Every test runs under each released version of the procedure; what version 2 changed (the
+call's deadline, later rounds) is tested in tests/test_law_in_force.py.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,27 @@ import pytest
 import innoproc
 from innoproc import OSLO, PreconditionFailed, TransitionNotAllowed
 
-TD = innoproc.procedures()["triple-diamond"]
 T0 = datetime(2018, 3, 5, 10, 0, tzinfo=OSLO)
-DEADLINE = datetime(2018, 3, 9, 23, 59, 59, 999999, tzinfo=OSLO)  # 9 March 2018 (seed 000)
+DEADLINE = datetime(2018, 3, 9, 23, 59, 59, 999999, tzinfo=OSLO)  # 9 March 2018, the call's
+VERSION = {"n": 2}
+
+
+@pytest.fixture(autouse=True, params=[1, 2], ids=["v1", "v2"])
+def version(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run the test under each released version of the procedure."""
+    monkeypatch.setitem(VERSION, "n", request.param)
+    return int(request.param)
+
+
+def td() -> innoproc.Procedure:
+    return innoproc.procedure("triple-diamond", VERSION["n"])
+
+
+def proposal() -> dict[str, Any]:
+    """The submit-proposal payload: version 1 took the deadline from it, version 2 the round."""
+    return {"deadline": DEADLINE} if VERSION["n"] == 1 else {"round": "2018-1"}
+
+
 WHO = "Project owner"
 MUST = {"user_need": True, "own_resources": True, "innovation_potential": True}
 COMMITTED = {
@@ -31,12 +53,12 @@ def t(days: float) -> datetime:
 
 
 def new() -> innoproc.Case:
-    return innoproc.open_case(TD, reference="S-1", authority="Eksempel kommune")
+    return innoproc.open_case(td(), reference="S-1", authority="Eksempel kommune")
 
 
 def submitted() -> innoproc.Case:
     case = new()
-    case.apply("submit-proposal", at=t(0), by=WHO, deadline=DEADLINE)
+    case.apply("submit-proposal", at=t(0), by=WHO, **proposal())
     return case
 
 
@@ -87,7 +109,7 @@ class TestProposal:
     def test_in_time(self) -> None:
         """A proposal on the last minute of 9 March 2018 is in time."""
         case = new()
-        case.apply("submit-proposal", at=DEADLINE, by=WHO, deadline=DEADLINE)
+        case.apply("submit-proposal", at=DEADLINE, by=WHO, **proposal())
         assert case.state == "prequalification"
 
     def test_late_by_a_minute(self) -> None:
@@ -95,7 +117,7 @@ class TestProposal:
         case = new()
         late = datetime(2018, 3, 10, 0, 0, 59, tzinfo=OSLO)
         with pytest.raises(PreconditionFailed) as info:
-            case.apply("submit-proposal", at=late, by=WHO, deadline=DEADLINE)
+            case.apply("submit-proposal", at=late, by=WHO, **proposal())
         (finding,) = info.value.unmet
         assert finding.code == "submitted-in-time"
         assert "Submitted 2018-03-10 00:00:59, after the deadline 2018-03-09 24:00" in str(
@@ -107,8 +129,8 @@ class TestProposal:
         """An instant in UTC is compared as the same moment: 22:59 UTC is 23:59 in Oslo."""
         case = new()
         utc = datetime(2018, 3, 9, 22, 59, tzinfo=timezone.utc)
-        assert case.check("submit-proposal", at=utc, deadline=DEADLINE).ok
-        assert not case.check("submit-proposal", at=utc + timedelta(hours=1), deadline=DEADLINE).ok
+        assert case.check("submit-proposal", at=utc, **proposal()).ok
+        assert not case.check("submit-proposal", at=utc + timedelta(hours=1), **proposal()).ok
 
 
 class TestPrequalification:
@@ -236,5 +258,5 @@ class TestDiamonds:
 
     def test_groups(self) -> None:
         """Each diamond's two halves share a group for diagrams."""
-        groups = {s.group for s in TD.states.values() if s.group}
+        groups = {s.group for s in td().states.values() if s.group}
         assert groups == {"diagnose", "explore-define", "develop-deliver"}

@@ -9,7 +9,7 @@ its legal or programme source.
 >>> case = innoproc.open_case("innovation-partnership", reference="2024/17",
 ...                           authority="Stavanger kommune")
 >>> print(", ".join(a.event for a in case.available()))
-start-market-dialogue, cancel
+start-market-dialogue, publish-notice, cancel
 
 ```
 """
@@ -126,19 +126,10 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "APPLICANT_KINDS",
-    "Advice",
-    "InvalidArgument",
-    "UnknownThreshold",
-    "UpgradeRecord",
-    "UpgradeRefused",
-    "UpgradeReport",
-    "procedure",
-    "procedure_versions",
-    "thresholds",
-    "triple_diamond",
     "FORMAT_VERSION",
     "LANGUAGES",
     "OSLO",
+    "Advice",
     "Assessment",
     "AuditReport",
     "Case",
@@ -161,6 +152,7 @@ __all__ = [
     "FollowUp",
     "HistoryEntry",
     "InnoprocError",
+    "InvalidArgument",
     "InvalidDefinition",
     "InvalidPayload",
     "NaiveDatetimeError",
@@ -187,6 +179,10 @@ __all__ = [
     "UnknownLanguage",
     "UnknownProcedure",
     "UnknownScheme",
+    "UnknownThreshold",
+    "UpgradeRecord",
+    "UpgradeRefused",
+    "UpgradeReport",
     "Violation",
     "__version__",
     "audit",
@@ -202,6 +198,8 @@ __all__ = [
     "open_follow_on",
     "open_project_case",
     "pre_commercial_procurement",
+    "procedure",
+    "procedure_versions",
     "procedures",
     "rules",
     "scenarios",
@@ -209,5 +207,7 @@ __all__ = [
     "schemes",
     "simulate",
     "testing",
+    "thresholds",
     "to_ocds",
+    "triple_diamond",
 ]

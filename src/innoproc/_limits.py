@@ -48,21 +48,27 @@ MAX_YEAR = 8999
 _AMOUNT_MAX = Decimal(10) ** AMOUNT_DIGITS
 
 
+def _label(where: str) -> str:
+    """``where`` as a message names it: a JSON path as it is, an argument or field quoted."""
+    return where if where.startswith("$") or "." in where or "[" in where else repr(where)
+
+
 def text(value: object, where: str) -> str:
     """``value`` as an exact ``str`` within the limits, or ``InvalidPayload`` naming ``where``."""
     if not isinstance(value, str):
-        raise InvalidPayload(f"{where} must be text (str), got {shown(value)}", where)
+        raise InvalidPayload(f"{_label(where)} must be text (str), got {shown(value)}", where)
     exact = "".join((value,))  # an exact str, whatever a subclass overrides
     if len(exact) > MAX_TEXT:
         raise InvalidPayload(
-            f"{where} is longer than {MAX_TEXT:,} characters ({len(exact):,})", where
+            f"{_label(where)} is longer than {MAX_TEXT:,} characters ({len(exact):,})", where
         )
     if not exact.isascii():
         try:
             exact.encode("utf-8")
         except UnicodeEncodeError:
             raise InvalidPayload(
-                f"{where} is not valid Unicode text (it holds a lone surrogate): {shown(value)}",
+                f"{_label(where)} is not valid Unicode text (it holds a lone surrogate): "
+                f"{shown(value)}",
                 where,
             ) from None
     return exact
@@ -71,10 +77,10 @@ def text(value: object, where: str) -> str:
 def integer(value: object, where: str) -> int:
     """``value`` as an exact ``int`` within a signed 64-bit range."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidPayload(f"{where} must be an integer, got {shown(value)}", where)
+        raise InvalidPayload(f"{_label(where)} must be an integer, got {shown(value)}", where)
     exact = int.__pos__(value)  # an exact int, whatever a subclass overrides
     if not -MAX_INT - 1 <= exact <= MAX_INT:
-        raise InvalidPayload(f"{where} must fit in 64 bits, got {shown(value)}", where)
+        raise InvalidPayload(f"{_label(where)} must fit in 64 bits, got {shown(value)}", where)
     return exact
 
 
@@ -82,18 +88,18 @@ def amount(value: object, where: str) -> Decimal:
     """``value`` (an int or Decimal) as an exact, finite ``Decimal`` within the limits."""
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise InvalidPayload(
-            f"{where} must be an amount (int or decimal.Decimal), got {shown(value)}", where
+            f"{_label(where)} must be an amount (int or decimal.Decimal), got {shown(value)}", where
         )
     # An exact Decimal, whatever a subclass overrides.
     exact = Decimal(integer(value, where)) if isinstance(value, int) else Decimal(value)
     if not exact.is_finite():
-        raise InvalidPayload(f"{where} must be a finite amount, got {shown(value)}", where)
+        raise InvalidPayload(f"{_label(where)} must be a finite amount, got {shown(value)}", where)
     exponent = exact.as_tuple().exponent
     assert isinstance(exponent, int)  # finite
     if abs(exact) >= _AMOUNT_MAX or exponent < -AMOUNT_PLACES:
         raise InvalidPayload(
-            f"{where} must have at most {AMOUNT_DIGITS} digits before the decimal point and "
-            f"{AMOUNT_PLACES} after, got {shown(value)}",
+            f"{_label(where)} must have at most {AMOUNT_DIGITS} digits before the decimal point "
+            f"and {AMOUNT_PLACES} after, got {shown(value)}",
             where,
         )
     return exact
@@ -102,11 +108,13 @@ def amount(value: object, where: str) -> Decimal:
 def day(value: object, where: str) -> date:
     """``value`` as an exact ``date`` within the years allowed (a datetime is refused)."""
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidPayload(f"{where} must be a date (datetime.date), got {shown(value)}", where)
+        raise InvalidPayload(
+            f"{_label(where)} must be a date (datetime.date), got {shown(value)}", where
+        )
     year = date.year.__get__(value)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise InvalidPayload(
-            f"{where} must be a date between the years {MIN_YEAR} and {MAX_YEAR}, "
+            f"{_label(where)} must be a date between the years {MIN_YEAR} and {MAX_YEAR}, "
             f"got {shown(value)}",
             where,
         )
@@ -122,17 +130,20 @@ def instant(value: object, where: str) -> datetime:
     ``loads`` gives back for a stored one.
     """
     if not isinstance(value, datetime):
-        raise InvalidPayload(f"{where} must be an aware datetime, got {shown(value)}", where)
+        raise InvalidPayload(
+            f"{_label(where)} must be an aware datetime, got {shown(value)}", where
+        )
     tz = value.tzinfo
     offset = None if tz is None else tz.utcoffset(value)
     if offset is None:
         raise NaiveDatetimeError(where, value)
     if not isinstance(offset, timedelta) or abs(offset) >= timedelta(days=1):
-        raise InvalidPayload(f"{where} has an impossible UTC offset {shown(offset)}", where)
+        raise InvalidPayload(f"{_label(where)} has an impossible UTC offset {shown(offset)}", where)
     year = date.year.__get__(value)
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise InvalidPayload(
-            f"{where} must be between the years {MIN_YEAR} and {MAX_YEAR}, got {shown(value)}",
+            f"{_label(where)} must be between the years {MIN_YEAR} and {MAX_YEAR}, "
+            f"got {shown(value)}",
             where,
         )
     return datetime(
@@ -246,7 +257,9 @@ def json_data(value: object, where: str, depth: int, limit: int = MAX_DEPTH) -> 
 def _too_deep(where: str, link: Any, limit: int) -> InvalidPayload:
     # ``level`` counts the document as 1: an object at level ``limit`` may hold only values.
     path = _path(where, link)
-    return InvalidPayload(f"{path} nests deeper than {limit} levels in a case document", path)
+    return InvalidPayload(
+        f"{path}: nesting deeper than {limit} levels (the deepest a case document allows)", path
+    )
 
 
 def _key(key: object, where: str, link: Any) -> None:

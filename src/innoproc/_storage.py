@@ -298,11 +298,10 @@ def _resolver(
 ) -> Callable[[str, int], Procedure | None]:
     """Find a procedure by id and version: the caller's own first, then the built-in ones.
 
-    A procedure of the caller's own with the same id as a built-in one replaces every version
-    of it (a host's stricter PCP, say); its version must then match the document's.
+    A procedure of the caller's own replaces the built-in one with the same id and version
+    (a host's stricter PCP, say); other versions are the built-in ones.
     """
     own: dict[tuple[str, int], Procedure] = {}
-    own_ids: set[str] = set()
     if extra is not None:
         items = extra.values() if isinstance(extra, Mapping) else extra
         for p in items:
@@ -311,12 +310,9 @@ def _resolver(
                     f"'procedures' must hold Procedure objects, got {shown(p)}", "procedures"
                 )
             own[(p.id, p.version)] = p
-            own_ids.add(p.id)
 
     def resolve(procedure_id: str, version: int) -> Procedure | None:
-        if procedure_id in own_ids:
-            return own.get((procedure_id, version))
-        return find_version(procedure_id, version)
+        return own.get((procedure_id, version)) or find_version(procedure_id, version)
 
     return resolve
 
@@ -458,10 +454,9 @@ def _decode(text: str, max_depth: int, trusted: bool) -> Any:
     try:
         return _DECODER.decode(text)
     except _Duplicate as dup:
-        path = _locate(
-            text, lambda v: isinstance(v, _Marked) and v.duplicate == dup.key
-        )
-        raise CaseFormatError(f"duplicated key {shown(dup.key)}", path) from None
+        key = dup.key
+        path = _locate(text, lambda v: isinstance(v, _Marked) and v.duplicate == key)
+        raise CaseFormatError(f"duplicated key {shown(key)}", path) from None
     except _Constant as const:
         raise CaseFormatError(
             f"{const.name} is not allowed in a case document", _locate(text, lambda v: v is _BAD)
@@ -488,13 +483,17 @@ def _parse(
         try:
             text = bytes(text).decode(json.detect_encoding(bytes(text)))
         except (UnicodeDecodeError, LookupError) as exc:
-            raise CaseFormatError(f"not valid UTF-8/16/32 text: {exc.__class__.__name__}") from None
+            raise CaseFormatError(
+                f"not valid JSON: the bytes are not UTF-8, UTF-16 or UTF-32 text ({exc})"
+            ) from None
     trusted = False
     seal = _SEAL.search(text)
     if key is not None:
         body = text[: seal.start()] + "}" if seal is not None else None
-        if body is not None and seal is not None and hmac.compare_digest(
-            seal.group(1), _seal(key, body)
+        if (
+            body is not None
+            and seal is not None
+            and hmac.compare_digest(seal.group(1), _seal(key, body))
         ):
             trusted = True
             text = body
@@ -510,9 +509,9 @@ def _parse(
     doc = _decode(text, max_depth, trusted)
     if not isinstance(doc, dict):
         raise CaseFormatError("a case document must be a JSON object")
-    if "seal" in doc:  # validated in full below: the seal itself is not needed
-        if not isinstance(doc.pop("seal"), str):
-            raise CaseFormatError("'seal' must be a string", "$.seal")
+    # Validated in full below: the seal itself is not needed.
+    if "seal" in doc and not isinstance(doc.pop("seal"), str):
+        raise CaseFormatError("'seal' must be a string", "$.seal")
     extra = doc.keys() - _HEADER_KEYS
     if extra:
         raise CaseFormatError(f"unknown key {shown(sorted(extra)[0])}", "$")
@@ -556,6 +555,11 @@ def read_document(
             raise CaseFormatError(message, path)
         problems.append(LoadProblem(path, seq, code, message))
 
+    details = _get(doc, "details", dict, "$")
+    try:
+        details = _limits.json_data(details, "$.details", 2, max_depth) if details else details
+    except InnoprocError as exc:
+        raise CaseFormatError(str(exc), str(getattr(exc, "field", "$.details"))) from None
     procedure_id = _text(_get(doc, "procedure", str, "$"), "$.procedure")
     opened = _get(doc, "procedure_version", int, "$")
     procedure = resolve(procedure_id, opened)
@@ -565,18 +569,18 @@ def read_document(
             "procedures with 'procedures=')",
             "$.procedure",
         )
-    details = _get(doc, "details", dict, "$")
     try:
         case = Case(
             procedure,
             reference=_get(doc, "reference", str, "$"),
             authority=_get(doc, "authority", str, "$"),
-            details=_limits.json_data(details, "$.details", 2, max_depth)
-            if details
-            else details,
+            details=details,
         )
     except InnoprocError as exc:
-        raise CaseFormatError(str(exc), getattr(exc, "field", "$")) from None
+        where = str(getattr(exc, "field", ""))
+        raise CaseFormatError(
+            str(exc), where if where.startswith("$") else f"$.{where}" if where else "$"
+        ) from None
     history = _get(doc, "history", list, "$")
     last: datetime | None = None
     for i, raw in enumerate(history):
@@ -596,13 +600,19 @@ def read_document(
         at = _instant(raw["at"], f"{path}.at")
         entered = at if "entered" not in raw else _instant(raw["entered"], f"{path}.entered")
         if at > entered:
-            problem(f"{path}.entered", seq, "out-of-time-order", "entry takes effect after it was entered")
+            problem(
+                f"{path}.entered",
+                seq,
+                "out-of-time-order",
+                "entry takes effect after the moment it was entered",
+            )
         if last is not None and entered < last:
             problem(
                 f"{path}.at" if "entered" not in raw else f"{path}.entered",
                 seq,
                 "out-of-time-order",
-                "entry was entered before the one before it",
+                "entry is earlier than the one before it (entries are kept in the order "
+                "they were entered)",
             )
         last = entered
         shown_entered = None if entered is at else entered
@@ -716,7 +726,14 @@ def _read_trusted(doc: dict[str, Any], resolve: Callable[[str, int], Procedure |
             name = raw["name"]
             fields = current._facts[name].field_map
             case._replay(
-                FactRecord(raw["seq"], at, raw["by"], name, _decode_trusted(fields, raw["payload"]), entered)
+                FactRecord(
+                    raw["seq"],
+                    at,
+                    raw["by"],
+                    name,
+                    _decode_trusted(fields, raw["payload"]),
+                    entered,
+                )
             )
         elif kind == "step":
             name = raw["name"]
@@ -737,7 +754,9 @@ def _read_trusted(doc: dict[str, Any], resolve: Callable[[str, int], Procedure |
             new = resolve(current.id, raw["to"])
             if new is None:
                 raise CaseFormatError(f"unknown version {raw['to']} of {current.id!r}")
-            case._replay(UpgradeRecord(raw["seq"], at, raw["by"], raw["from"], raw["to"], entered), new)
+            case._replay(
+                UpgradeRecord(raw["seq"], at, raw["by"], raw["from"], raw["to"], entered), new
+            )
     return case
 
 

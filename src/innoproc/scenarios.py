@@ -17,7 +17,7 @@ True
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
@@ -26,6 +26,7 @@ import attrs
 from innoproc._procedures import procedures
 from innoproc._schemes import schemes
 from innoproc._simulate import Scenario, Sim
+from innoproc._time import OSLO
 
 __all__ = [
     "funding_application",
@@ -73,14 +74,27 @@ def _ip_dialogue(p: _IP, sim: Sim) -> None:
         negotiation_rules=True,
         purchase_terms=True,
         phases=p.phases,
+        instalments=True,
         termination_foreseen=True,
+        termination_conditions="Targets missed in a phase",
         partner_reduction_foreseen=True,
+        reduction_conditions="Ranked by the award criteria after each phase",
         max_rd_value=p.instalment * p.phases,
         estimated_purchase_value=p.maximum_cost,
+        authority_kind="sub-central",
+        contract_kind="services",
+        environment_weight=30,
     )
     sim.record("proportionality-assessment", proportionate=True, reasoning="Assessed")
     sent = sim.clock
-    sim.apply("publish-notice", notice_sent=sent, request_deadline=sent + _days(35))
+    sim.apply(
+        "publish-notice",
+        notice_sent=sent,
+        request_deadline=sent + _days(35),
+        partners="several",
+        min_candidates=3,
+        selection_criteria="R&D capacity",
+    )
 
 
 def _days(n: float) -> timedelta:
@@ -193,6 +207,7 @@ _CALL = {
     "no_preferential_follow_on": True,
     "market_price": True,
     "evaluation_criteria": ("Value", "Price"),
+    "rd_share": 80,
 }
 
 
@@ -289,10 +304,16 @@ _COMMITTED = {
 }
 
 
+#: When the #StimuLab call of 2018 was published; its first round closed on 9 March 2018.
+_TD_CALL = datetime(2018, 2, 6, 9, 0, tzinfo=OSLO)
+
+
 def _td_proposal(p: _TD, sim: Sim) -> None:
-    deadline = sim.clock + _days(30)
-    sim.wait(31 if sim.chance(p.late) else 10)
-    if not sim.apply("submit-proposal", deadline=deadline):
+    # The proposal is judged against the call's own deadline (9 March 2018), so the run is
+    # set in the call's time.
+    sim.clock = _TD_CALL
+    sim.wait(32 if sim.chance(p.late) else 10)
+    if not sim.apply("submit-proposal", round="2018-1"):
         sim.apply("withdraw", reason="Missed the deadline")
 
 

@@ -104,10 +104,19 @@ def parse_instant(raw: str) -> datetime:
     """
     m = INSTANT.fullmatch(raw)
     if m is None:
-        raise ValueError(f"not an ISO 8601 instant with seconds and a UTC offset: {shown(raw)}")
+        problem = "without a time zone" if _LOCAL.fullmatch(raw) else "in another form"
+        raise ValueError(
+            f"not an ISO 8601 instant with seconds and a UTC offset ({problem}): {shown(raw)}"
+        )
     body, zone = m.groups()
-    value = datetime.fromisoformat(body + ("+00:00" if zone == "Z" else zone))
+    try:
+        value = datetime.fromisoformat(body + ("+00:00" if zone == "Z" else zone))
+    except ValueError as exc:
+        raise ValueError(f"not an ISO 8601 instant: {shown(raw)} ({exc})") from None
     return _limits.instant(value, "instant")
+
+
+_LOCAL = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?")
 
 
 def _valid_kind(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -188,7 +197,7 @@ class Field:
                 elif kind == "date":
                     if _DATE.fullmatch(raw) is None:
                         raise ValueError("not a date (YYYY-MM-DD)")
-                    value = date.fromisoformat(raw)
+                    value = date.fromisoformat(raw)  # ValueError for 2024-02-30
                 else:
                     value = parse_instant(raw)
             except (ValueError, InvalidOperation) as exc:

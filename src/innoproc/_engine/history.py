@@ -17,6 +17,12 @@ import attrs
 from innoproc._engine.fields import EMPTY, Payload
 
 
+def _entered(value: datetime | None) -> datetime:
+    """The entry time as given; ``None`` (entered when it takes effect) is replaced by ``at``
+    once the entry is built."""
+    return value  # type: ignore[return-value]
+
+
 class _Entered:
     """An entry entered when it takes effect unless told otherwise."""
 
@@ -46,7 +52,7 @@ class StepRecord(_Entered):
     source: str
     target: str
     payload: Payload
-    entered_at: datetime = None  # type: ignore[assignment]  # ``at`` when not given
+    entered_at: datetime = attrs.field(default=None, converter=_entered)
 
     @property
     def name(self) -> str:
@@ -65,7 +71,7 @@ class FactRecord(_Entered):
     by: str
     fact: str
     payload: Payload
-    entered_at: datetime = None  # type: ignore[assignment]  # ``at`` when not given
+    entered_at: datetime = attrs.field(default=None, converter=_entered)
 
     @property
     def name(self) -> str:
@@ -94,7 +100,7 @@ class UpgradeRecord(_Entered):
     by: str
     from_version: int
     to_version: int
-    entered_at: datetime = None  # type: ignore[assignment]  # ``at`` when not given
+    entered_at: datetime = attrs.field(default=None, converter=_entered)
 
 
 #: One entry of a case's history.

@@ -54,7 +54,7 @@ def procedure_versions(procedure_id: str) -> tuple[Procedure, ...]:
     >>> for p in innoproc.procedure_versions("innovation-partnership"):
     ...     print(p.version, p.released)
     1 2026-11-25
-    2 2026-12-01
+    2 2026-11-27
 
     ```
     """

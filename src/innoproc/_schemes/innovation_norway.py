@@ -2,15 +2,16 @@
 
 The 2017 sketch competition (presented by Riche Vestby, «Innovasjonspartnerskap - spennende
 mulighet for modige og ambisiøse offentlige virksomheter»): Innovation Norway, the supplier
-development programme (LUP) and Difi invite
-public bodies to a sketch competition for public-private innovation projects; sketches by
-21 August 2017; a large, unsolved problem or societal need with no good solution today.
+development programme (LUP) and Difi invite public bodies to a sketch competition for
+public-private innovation projects; sketches by 21 August 2017; a large, unsolved problem or
+societal need with no good solution today.
 
 The 2020 call («75 millioner kroner til innovasjonspartnerskap», reported by Norwegian Smart
-Care Cluster, February 2020): NOK 75 million for innovation partnerships; sketches by 16 April 2020 at
-17:00; only publicly funded bodies that carry out public tasks and are covered by the
-procurement rules may apply, companies and private persons may not; four criteria groups:
-a societal challenge, implementation ability, value creation for industry, collaboration.
+Care Cluster, February 2020): NOK 75 million for innovation partnerships; sketches by
+16 April 2020 at 17:00; only publicly funded bodies that carry out public tasks and are
+covered by the procurement rules may apply, companies and private persons may not; four
+criteria groups: a societal challenge, implementation ability, value creation for industry,
+collaboration.
 A grant leads to an innovation partnership.
 """
 
@@ -20,13 +21,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from innoproc._schemes.model import Criterion, Eligibility, Round, Scheme
-from innoproc._sources import PARTNERSHIP_CALL_2020, SKETCH_COMPETITION_2017
+from innoproc._sources import PARTNERSHIP_CALL_2020 as _S2020
+from innoproc._sources import SKETCH_COMPETITION_2017 as _S2017
 from innoproc._text import Source, Text
 from innoproc._time import OSLO
 from innoproc.deadlines import end_of_day
-
-_S2017 = SKETCH_COMPETITION_2017
-_S2020 = PARTNERSHIP_CALL_2020
 
 
 def _s(source: Source, provision: str, verified: bool = True) -> Source:
