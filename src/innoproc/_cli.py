@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -149,22 +150,26 @@ T: dict[str, Text] = {
         nb="scenarier og parametrene deres (--set NAVN=VERDI; område, standard):",
     ),
     "call_of": Text(
-        en="a whole call of {schemes}: applications ranked and funded within the budget; "
+        en="a whole call of the scheme: applications ranked and funded within the budget; "
         "funded projects continue in their procedure case",
-        nb="en hel utlysning i {schemes}: søknader rangert og innvilget innenfor budsjettet; "
+        nb="en hel utlysning i ordningen: søknader rangert og innvilget innenfor budsjettet; "
         "innvilgede prosjekter fortsetter i sin prosedyresak",
     ),
     "projects_follow": Text(
-        en="and, for the funded projects ({procedure}):",
-        nb="og, for de innvilgede prosjektene ({procedure}):",
+        en="projects funded by {schemes} follow {procedure}; its parameters {names} "
+        "(above) apply to them too",
+        nb="prosjekter innvilget av {schemes} følger {procedure}; parametrene {names} "
+        "(over) gjelder for dem også",
     ),
     "application_of": Text(
-        en="one application from draft to closing, on its own (no budget): {ids}",
-        nb="én søknad fra utkast til avslutning, alene (uten budsjett): {ids}",
+        en="one application from draft to closing, on its own (no budget), e.g. "
+        "stimulab-2018-application",
+        nb="én søknad fra utkast til avslutning, alene (uten budsjett), f.eks. "
+        "stimulab-2018-application",
     ),
     "needs_budget": Text(
-        en="(states no budget: give --set budget=NOK)",
-        nb="(oppgir ikke budsjett: gi --set budget=KRONER)",
+        en="{scheme} states no budget: give --set budget=NOK",
+        nb="{scheme} oppgir ikke budsjett: gi --set budget=KRONER",
     ),
     # -- errors
     "error": Text(en="error", nb="feil"),
@@ -316,7 +321,9 @@ def _number(value: float | Decimal | int, lang: str, decimals: int = 0) -> str:
 
 
 def _percent(share: float, lang: str) -> str:
-    return f"{_number(share * 100, lang, 1)}\N{NO-BREAK SPACE}%"
+    if lang == "nb":  # 12,5 %
+        return f"{_number(share * 100, lang, 1)}\N{NO-BREAK SPACE}%"
+    return f"{share:.1%}"
 
 
 # -- usage errors ----------------------------------------------------------------------------
@@ -416,32 +423,57 @@ def _scenario_help(lang: str) -> str:
     from innoproc._schemes import schemes
 
     def rows(params: Sequence[Any]) -> list[str]:
-        return [
-            f"      {p.name:<18}{p.describe(lang) + ', ' + p.default_shown(lang):<40}"
-            f"{p.help.get(lang)}"
-            for p in params
-        ]
+        out = []
+        for p in params:
+            head = f"      {p.name:<18}{p.describe(lang)}, {p.default_shown(lang)}"
+            text = f"{head:<62}{p.help.get(lang)}"
+            if len(head) > 60:
+                out.append(head)
+                text = p.help.get(lang)
+            out += textwrap.wrap(
+                text,
+                width=_WIDTH,
+                initial_indent="" if text.startswith(head) else " " * 62,
+                subsequent_indent=" " * 62,
+            )
+        return out
+
+    def wrapped(text: str) -> list[str]:
+        return textwrap.wrap(text, width=_WIDTH, initial_indent="    ", subsequent_indent="    ")
 
     lines = [_say("scenarios_head", lang)]
     for pid in _PROCEDURES:
         lines.append(f"  {pid}")
         lines += rows(scenarios.parameters(pid))
     ids = list(schemes())
-    lines.append(f"  {' | '.join(ids)}")
-    lines.append("    " + _say("call_of", lang, schemes=", ".join(ids)))
+    lines += textwrap.wrap(f"  SCHEME: {', '.join(ids)}", width=_WIDTH, subsequent_indent="  ")
+    lines += wrapped(_say("call_of", lang))
     lines += rows(scenarios.CALL_PARAMETERS)
+    follows: dict[str, list[str]] = {}
     for scheme in schemes().values():
-        project = scenarios.parameters(scheme.id)[len(scenarios.CALL_PARAMETERS) :]
-        note = f" {_say('needs_budget', lang)}" if scheme.budget is None else ""
-        if project or note:
-            head = _say("projects_follow", lang, procedure=scheme.leads_to) if project else ""
-            lines.append(f"    {scheme.id}: {head}{note}".rstrip())
-            lines += rows(project)
-    apps = [f"{s}-application" for s in ids]
+        if scheme.leads_to is not None:
+            follows.setdefault(scheme.leads_to, []).append(scheme.id)
+    for procedure, ids_of in follows.items():
+        names = [p.name for p in scenarios.parameters(ids_of[0])[len(scenarios.CALL_PARAMETERS) :]]
+        lines += wrapped(
+            _say(
+                "projects_follow",
+                lang,
+                schemes=", ".join(ids_of),
+                procedure=procedure,
+                names=", ".join(names),
+            )
+        )
+    for scheme in schemes().values():
+        if scheme.budget is None:
+            lines += wrapped(_say("needs_budget", lang, scheme=scheme.id))
     lines.append("  SCHEME-application")
-    lines.append("    " + _say("application_of", lang, ids=", ".join(apps)))
+    lines += wrapped(_say("application_of", lang))
     lines += rows(scenarios.APPLICATION_PARAMETERS)
     return "\n".join(lines)
+
+
+_WIDTH = 100
 
 
 def _parser(lang: str = "en") -> _Parser:
@@ -449,7 +481,7 @@ def _parser(lang: str = "en") -> _Parser:
     parser = _Parser(
         prog="innoproc",
         lang=lang,
-        description=say("description"),
+        description=textwrap.fill(say("description"), width=_WIDTH),
         epilog=f"{_listing(lang)}\n\n{say('examples')}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         add_help=False,
@@ -470,7 +502,7 @@ def _parser(lang: str = "en") -> _Parser:
         sub = commands.add_parser(
             name,
             help=say(name),
-            description=say(description),
+            description=textwrap.fill(say(description), width=_WIDTH),
             epilog=epilog,
             formatter_class=argparse.RawDescriptionHelpFormatter,
             add_help=False,
