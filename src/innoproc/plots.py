@@ -102,9 +102,8 @@ def outcomes(
     _T["share"].get(lang)  # an unknown language fails before drawing
     ax = _axes(ax, "plots.outcomes")
     if isinstance(result, SimulationResult):
-        rows = list(reversed(result.summary()))
-        labels = [str(r["end"]) for r in rows]
-        shares = [float(r["share"]) for r in rows]
+        labels = list(result.ends)[::-1]
+        shares = [result.share(end) for end in labels]
         bars = ax.barh(labels, shares, color=_COLOUR)
         ax.bar_label(bars, labels=[f"{s:.1%}" for s in shares], padding=3)
         ax.set_xlim(0, max([*shares, 0.01]) * 1.18)
