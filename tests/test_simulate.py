@@ -364,3 +364,20 @@ class TestCatalogue:
         assert p.describe() == "probability 0-1"
         assert p.describe("nb") == "sannsynlighet 0-1"
         assert p.help.get("nb")
+
+
+class TestScenarioDefinition:
+    def test_wrong_arguments(self) -> None:
+        """A Scenario needs a procedure and a mapping of states to functions."""
+        proc = innoproc.procedures()["triple-diamond"]
+        with pytest.raises(innoproc.InvalidParameter, match="'procedure' must be a Procedure"):
+            Scenario("triple-diamond", {})  # type: ignore[arg-type]
+        with pytest.raises(innoproc.InvalidParameter, match="'handlers' must be a mapping"):
+            Scenario(proc, {"proposal": "submit"})  # type: ignore[dict-item]
+        with pytest.raises(innoproc.InvalidParameter, match="'max_steps'"):
+            Scenario(proc, {}, max_steps=0)
+
+    def test_parameters_of_nothing(self) -> None:
+        """Asking for the parameters of something that is no id raises UnknownScenario."""
+        with pytest.raises(innoproc.UnknownScenario):
+            scenarios.parameters(3)  # type: ignore[arg-type]

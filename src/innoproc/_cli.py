@@ -69,6 +69,9 @@ T: dict[str, Text] = {
     "procedures": Text(en="procedures:", nb="prosedyrer:"),
     "schemes": Text(en="funding schemes:", nb="tilskuddsordninger:"),
     "version": Text(en="show the version and exit", nb="vis versjonen og avslutt"),
+    "usage": Text(en="usage:", nb="bruk:"),
+    "positionals": Text(en="positional arguments", nb="argumenter"),
+    "optionals": Text(en="options", nb="valg"),
     "help": Text(en="show this help and exit", nb="vis denne hjelpen og avslutt"),
     "lang": Text(
         en="language of the messages: en or nb (default: en)",
@@ -345,6 +348,20 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, lang: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lang = lang
+        self._positionals.title = _say("positionals", lang)
+        self._optionals.title = _say("optionals", lang)
+
+    def format_usage(self) -> str:
+        return self._usage_in_language(super().format_usage())
+
+    def format_help(self) -> str:
+        return self._usage_in_language(super().format_help())
+
+    def _usage_in_language(self, text: str) -> str:
+        prefix = "usage: "
+        if text.startswith(prefix):
+            return _say("usage", self.lang) + text[len(prefix) - 1 :]
+        return text
 
     def error(self, message: str) -> NoReturn:
         if self.lang == "nb":

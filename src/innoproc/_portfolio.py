@@ -16,6 +16,7 @@ from innoproc._engine.case import Case
 from innoproc._engine.history import StepRecord
 from innoproc._errors import (
     InvalidPayload,
+    MissingDependency,
     PreconditionFailed,
     TransitionNotAllowed,
     UnknownProcedure,
@@ -421,10 +422,8 @@ class Portfolio:
         """The ``table`` as a pandas DataFrame (needs pandas: ``pip install pandas``)."""
         try:
             import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "Portfolio.to_dataframe needs pandas: pip install 'innoproc[pandas]'"
-            ) from exc
+        except ImportError:
+            raise MissingDependency("Portfolio.to_dataframe", "pandas", "pandas") from None
         return pd.DataFrame(self.table())
 
     def __repr__(self) -> str:

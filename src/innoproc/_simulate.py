@@ -175,6 +175,19 @@ class Scenario:
         purchase: str | None = None,
         completion: str | None = None,
     ) -> None:
+        if not isinstance(procedure, Procedure):
+            raise InvalidParameter(
+                "procedure", procedure, Text(en="a Procedure", nb="en Procedure (prosedyre)")
+            )
+        if not isinstance(handlers, Mapping) or not all(map(callable, handlers.values())):
+            raise InvalidParameter(
+                "handlers",
+                handlers,
+                Text(
+                    en="a mapping of state names to functions of a Sim",
+                    nb="en tilordning fra tilstandsnavn til funksjoner av en Sim",
+                ),
+            )
         unknown = [s for s in handlers if s not in procedure.states]
         if unknown:
             raise InvalidDefinition(

@@ -1067,6 +1067,8 @@ def parameters(scenario_id: str) -> tuple[Parameter, ...]:
 
     ```
     """
+    if not isinstance(scenario_id, str):
+        raise UnknownScenario(repr(scenario_id), ids())
     if scenario_id in _PROCEDURES:
         return _PROCEDURES[scenario_id][1]
     if scenario_id in schemes():

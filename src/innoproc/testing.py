@@ -184,6 +184,11 @@ class Compliance:
     """
 
     def __init__(self, clock: Clock | None = None, *, lang: str = "en") -> None:
+        if clock is not None and not isinstance(clock, Clock):
+            raise InvalidParameter(
+                "clock", clock, Text(en="an innoproc.testing.Clock", nb="en innoproc.testing.Clock")
+            )
+        Text(en="x", nb="x").get(lang)  # an unknown language raises UnknownLanguage
         self.clock = clock if clock is not None else Clock()
         self.lang = lang
 
