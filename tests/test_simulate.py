@@ -271,6 +271,14 @@ class TestArguments:
             Sim(case, random.Random(1), start=datetime(2025, 1, 6))
         assert info.value.argument == "start"
 
+    def test_chance_in_a_handler(self) -> None:
+        """A handler of one's own asking for a chance of 1.5 is refused too."""
+        case = innoproc.open_case("triple-diamond", reference="S", authority="A")
+        sim = Sim(case, random.Random(1))
+        assert sim.chance(1) and not sim.chance(0)
+        with pytest.raises(innoproc.InvalidParameter, match="'p' must be a probability"):
+            sim.chance(1.5)
+
     def test_collect_nothing(self) -> None:
         """Collecting no results is refused with a typed error."""
         with pytest.raises(innoproc.InvalidParameter, match="'results'"):

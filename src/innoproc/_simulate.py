@@ -122,7 +122,10 @@ class Sim:
         self.funding = funding
 
     def chance(self, p: float) -> bool:
-        """True with probability ``p``."""
+        """True with probability ``p`` (from 0 to 1; anything else raises
+        ``InvalidParameter``)."""
+        if not (isinstance(p, (int, float)) and 0 <= p <= 1):
+            check_probability("p", p)
         return self.rng.random() < p
 
     def wait(self, low: float, high: float | None = None) -> None:
