@@ -155,19 +155,20 @@ class TestCompliance:
             """
             import innoproc
 
-            def test_ok(compliance, open_test_case, innoproc_clock):
-                case = open_test_case("innovation-partnership")
+            def test_ok(innoproc_compliance, innoproc_open_case, innoproc_clock):
+                case = innoproc_open_case("innovation-partnership")
                 assert case.reference == "test-1"
-                compliance.assert_refused(case, "start-market-dialogue", "need-described",
-                                          at=innoproc_clock.now)
+                innoproc_compliance.assert_refused(case, "start-market-dialogue",
+                                                   "need-described")
                 case.record("need-description", at=innoproc_clock.advance(days=1), by="x",
                             summary="s", functional=True)
                 case.apply("start-market-dialogue", at=innoproc_clock.advance(hours=2), by="x")
-                compliance.assert_complies(case)
+                innoproc_compliance.assert_complies(case)
 
-            def test_fails(open_test_case, innoproc_clock):
-                case = open_test_case("innovation-partnership")
-                assert case.check("start-market-dialogue", at=innoproc_clock.now).ok == True
+            def test_fails(innoproc_open_case, innoproc_clock):
+                case = innoproc_open_case("innovation-partnership")
+                assessment = case.check("start-market-dialogue", at=innoproc_clock.now)
+                assert assessment.ok
             """
         )
         result = pytester.runpytest()
@@ -290,8 +291,12 @@ class TestCli:
         )
         assert code == 0
         assert "cancelled" in out and "100.0%" in out
-        code, out, _ = self.run(capsys, "simulate", "municipal-innovation-fund", "--runs", "50")
+        code, out, _ = self.run(
+            capsys, "simulate", "municipal-innovation-fund-application", "--runs", "50"
+        )
         assert code == 0 and "closed" in out
+        code, out, _ = self.run(capsys, "simulate", "municipal-innovation-fund", "--runs", "3")
+        assert code == 0 and "3 calls of 100 applications, budget NOK 2,000,000" in out
         assert self.run(capsys, "simulate", "innovation-partnership", "--set", "x=abc")[0] == 2
         assert self.run(capsys, "simulate", "innovation-partnership", "--set", "nope=1")[0] == 2
 

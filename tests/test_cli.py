@@ -63,11 +63,10 @@ class TestDemo:
         assert "Final state: purchased" in capsys.readouterr().out
 
     def test_cli_rejects_unknown_language(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """An unknown --lang is a usage error."""
-        with pytest.raises(SystemExit) as info:
-            main(["demo", "--lang", "sv"])
-        assert info.value.code == 2
-        assert "invalid choice: 'sv'" in capsys.readouterr().err
+        """An unknown --lang is a usage error naming the languages there are."""
+        assert main(["demo", "--lang", "sv"]) == 2
+        err = capsys.readouterr().err
+        assert "no texts in language 'sv'; choose one of: en, nb" in err
 
     def test_python_m(self) -> None:
         """`python -m innoproc --version` works in a fresh interpreter."""
@@ -105,3 +104,184 @@ class TestReadme:
         assert 'dynamic = ["version"]' in pyproject
         assert 'attr = "innoproc._version.__version__"' in pyproject
         assert re.search(r'^version\s*=\s*"', pyproject, re.M) is None
+
+
+def _entry_point() -> list[str]:
+    """The installed ``innoproc`` command (``python -m innoproc`` where it is not installed)."""
+    script = Path(sys.executable).with_name("innoproc")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "innoproc"]
+
+
+def _run(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*_entry_point(), *argv], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+class TestMistakes:
+    """A user's mistake never shows a traceback: one message, the valid choices, exit 2."""
+
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [
+            (
+                ["diagram", "nonexistent"],
+                "innoproc diagram: there is no procedure 'nonexistent'; choose one of: "
+                "innovation-partnership, pre-commercial-procurement, triple-diamond",
+            ),
+            (["demo", "nosuch"], "there is no procedure 'nosuch'; choose one of: innovation"),
+            (
+                ["simulate", "innovation-partnership", "--runs", "-5"],
+                "argument --runs: must be a whole number of at least 0, got -5",
+            ),
+            (
+                ["simulate", "nosuch"],
+                "there is no scenario 'nosuch'; choose one of: innovation-partnership",
+            ),
+            (
+                ["simulate", "triple-diamond", "--set", "foo=0.2"],
+                "scenario 'triple-diamond' has no parameter 'foo'; its parameters are: late, "
+                "prequalified, deferred, committed, revisit, grant",
+            ),
+            (
+                ["simulate", "triple-diamond", "--set", "late=1.5"],
+                "late must be a probability from 0 to 1 (0.2 means 20 %); got 1.5",
+            ),
+            (
+                ["simulate", "stimulab-2018-application", "--set", "funded=1.7"],
+                "funded must be a probability from 0 to 1",
+            ),
+            (["simulate", "triple-diamond", "--set", "late"], "write NAME=VALUE"),
+            (
+                ["simulate", "innovation-norway-sketch-2017"],
+                "budget must be an amount in NOK: the scheme states no budget",
+            ),
+            (["check", "/nonexistent/case.json"], "/nonexistent/case.json: no such file"),
+            (["diagram", "--case", "/nonexistent/case.json"], "no such file"),
+            (["diagram"], "give a procedure id or --case FILE"),
+            (["diagram", "triple-diamond", "--format", "png"], "must be one of mermaid, dot, svg"),
+            (["bogus"], "invalid choice: 'bogus'"),
+            (["simulate"], "the following arguments are required: scenario"),
+            (["demo", "--lang", "sv"], "no texts in language 'sv'; choose one of: en, nb"),
+        ],
+        ids=lambda v: " ".join(v) if isinstance(v, list) else "",
+    )
+    def test_message_and_status(self, argv: list[str], expected: str) -> None:
+        """The real command prints the message on stderr and exits 2, without a traceback."""
+        done = _run(*argv)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert expected in done.stderr
+        assert done.stdout == ""
+
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [
+            (["diagram", "nonexistent"], "det finnes ingen prosedyre 'nonexistent'; velg en av"),
+            (
+                ["simulate", "triple-diamond", "--set", "late=1.5"],
+                "late må være en sannsynlighet fra 0 til 1",
+            ),
+            (
+                ["simulate", "triple-diamond", "--runs", "x"],
+                "argumentet --runs: må være et heltall",
+            ),
+            (["check", "/nonexistent/case.json"], "filen finnes ikke"),
+            (["simulate"], "disse argumentene mangler: scenario"),
+        ],
+    )
+    def test_in_bokmal(self, argv: list[str], expected: str) -> None:
+        """With --lang nb the message is in bokmål."""
+        done = _run(*argv, "--lang", "nb")
+        assert done.returncode == 2
+        assert "Traceback" not in done.stderr
+        assert expected in done.stderr
+
+    def test_svg_without_graphviz(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--format svg without the graphviz package says how to install it."""
+        monkeypatch.setitem(sys.modules, "graphviz", None)
+        assert main(["diagram", "triple-diamond", "--format", "svg"]) == 2
+        err = capsys.readouterr().err
+        assert "pip install 'innoproc[graphviz]'" in err
+
+    def test_svg_without_dot(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--format svg without Graphviz's dot program says so."""
+        pytest.importorskip("graphviz")
+        monkeypatch.setattr("shutil.which", lambda name: None)
+        assert main(["diagram", "triple-diamond", "--format", "svg", "--lang", "nb"]) == 2
+        assert "krever Graphviz' dot-program" in capsys.readouterr().err
+
+
+class TestHelp:
+    def run_help(self, capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+        with pytest.raises(SystemExit) as info:
+            main([*argv, "--help"])
+        assert info.value.code == 0
+        return capsys.readouterr().out
+
+    def test_lists_procedures_and_schemes(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """innoproc --help lists the procedures and the schemes."""
+        out = self.run_help(capsys)
+        for pid in innoproc.procedures():
+            assert pid in out
+        for sid in innoproc.schemes():
+            assert sid in out
+
+    def test_simulate_lists_parameters(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """simulate --help lists every scenario and each parameter with its range."""
+        from innoproc import scenarios
+
+        out = self.run_help(capsys, "simulate")
+        for pid in innoproc.procedures():
+            for p in scenarios.parameters(pid):
+                assert re.search(rf"{p.name}\s+{re.escape(p.describe())}", out), p.name
+        assert "market_solution   probability 0-1, 0.2" in out
+        assert "applications      whole number 1-1000000, 100" in out
+        assert "stimulab-2018-application" in out
+        assert "innovation-norway-sketch-2017 states no budget: give --set budget=NOK" in out
+        assert "projects funded by stimulab-2018 follow triple-diamond" in out
+
+    def test_help_in_bokmal(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """--lang nb gives the help in bokmål."""
+        out = self.run_help(capsys, "simulate", "--lang", "nb")
+        assert "sannsynlighet 0-1" in out and "scenarier og parametrene deres" in out
+
+    def test_every_command_takes_lang(self) -> None:
+        """Every command accepts --lang en|nb."""
+        for command in ("demo", "diagram", "check", "simulate"):
+            done = _run(command, "--help", "--lang", "nb")
+            assert done.returncode == 0 and "--lang" in done.stdout
+
+
+class TestOutput:
+    def test_call(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """simulate SCHEME runs whole calls: grants never beyond the budget."""
+        code = main(["simulate", "stimulab-2018", "--runs", "2", "--set", "applications=300"])
+        out = capsys.readouterr().out
+        assert code == 0
+        assert "2 calls of 300 applications, budget NOK 10,000,000" in out
+        line = next(x for x in out.splitlines() if x.startswith("granted (NOK)"))
+        assert all(int(v.replace(",", "")) <= 10_000_000 for v in line.split()[2:])
+        assert "reached purchase" in out
+
+    def test_application_procedure_id(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The application procedure id that check lists is a scenario too."""
+        assert main(["simulate", "stimulab-2018-application", "--runs", "30"]) == 0
+        assert "stimulab-2018 application: 30 runs" in capsys.readouterr().out
+
+    def test_check_counts_steps(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        """check says '1 step checked', not '1 steps checked'."""
+        case = innoproc.open_case("triple-diamond", reference="S-1", authority="A")
+        at = innoproc.deadlines.parse_deadline("1. mars 2018")
+        case.apply("submit-proposal", at=at, by="A", round="2018-1")
+        path = tmp_path / "case.json"
+        path.write_text(innoproc.dumps(case), encoding="utf-8")
+        assert main(["check", str(path)]) == 0
+        out = capsys.readouterr().out
+        assert "1 step checked, no violations." in out
+        assert main(["check", str(path), "--lang", "nb"]) == 0
+        assert "1 steg kontrollert, ingen brudd." in capsys.readouterr().out

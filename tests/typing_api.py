@@ -74,3 +74,19 @@ def use(at: datetime) -> tuple[str, int, bool]:
     except innoproc.TransitionNotAllowed as wrong:
         messages.append(wrong.assessment.explain())
     return step.target, len(history) + len(messages), assessment.ok
+
+
+def analyse() -> tuple[float, float, str]:
+    from innoproc import scenarios
+    from innoproc.testing import Clock, Compliance
+
+    cases: innoproc.SimulationResult = innoproc.simulate(scenarios.triple_diamond(), 10)
+    calls: innoproc.CallResult = innoproc.simulate(
+        scenarios.funding_call("stimulab-2018", applications=20), 2
+    )
+    built = scenarios.build("stimulab-2018", applications=20)
+    names = [p.name for p in scenarios.parameters("triple-diamond")]
+    clock: innoproc.Clock = Clock()
+    compliance = Compliance(clock)
+    when = clock.advance(days=1)
+    return cases.share("completed"), calls.mean("funded"), f"{built!r}{names}{compliance}{when}"

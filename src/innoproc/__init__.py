@@ -31,7 +31,9 @@ from innoproc._errors import (
     InnoprocError,
     InvalidArgument,
     InvalidDefinition,
+    InvalidParameter,
     InvalidPayload,
+    MissingDependency,
     NaiveDatetimeError,
     PreconditionFailed,
     StepRefused,
@@ -39,7 +41,9 @@ from innoproc._errors import (
     UnknownEvent,
     UnknownFact,
     UnknownLanguage,
+    UnknownParameter,
     UnknownProcedure,
+    UnknownScenario,
     UnknownScheme,
     UnknownThreshold,
     UpgradeRefused,
@@ -63,6 +67,10 @@ _LAZY: dict[str, str] = {
     "Edge": "innoproc._diagram",
     "Node": "innoproc._diagram",
     "diagram": "innoproc._diagram",
+    "ApplicationResult": "innoproc._call",
+    "CallResult": "innoproc._call",
+    "CallRun": "innoproc._call",
+    "CallScenario": "innoproc._call",
     "eforms_procedure_type": "innoproc._ocds",
     "to_ocds": "innoproc._ocds",
     "Due": "innoproc._portfolio",
@@ -84,13 +92,16 @@ _LAZY: dict[str, str] = {
     "Sim": "innoproc._simulate",
     "SimulationResult": "innoproc._simulate",
     "simulate": "innoproc._simulate",
+    "plots": "innoproc.plots",
     "scenarios": "innoproc.scenarios",
     "testing": "innoproc.testing",
+    "Clock": "innoproc.testing",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers
-    from innoproc import scenarios, testing
+    from innoproc import plots, scenarios, testing
     from innoproc._audit import AuditReport, Violation, audit
+    from innoproc._call import ApplicationResult, CallResult, CallRun, CallScenario
     from innoproc._diagram import Diagram, Edge, Node, diagram
     from innoproc._ocds import eforms_procedure_type, to_ocds
     from innoproc._portfolio import Due, Portfolio, open_application, open_project_case, scheme_of
@@ -106,6 +117,7 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checke
         Scheme,
     )
     from innoproc._simulate import RunResult, Scenario, Sim, SimulationResult, simulate
+    from innoproc.testing import Clock
 
 
 def __getattr__(name: str) -> Any:
@@ -130,11 +142,16 @@ __all__ = [
     "LANGUAGES",
     "OSLO",
     "Advice",
+    "ApplicationResult",
     "Assessment",
     "AuditReport",
+    "CallResult",
+    "CallRun",
+    "CallScenario",
     "Case",
     "CaseFormatError",
     "ChronologyError",
+    "Clock",
     "ConcurrencyConflict",
     "Context",
     "Criterion",
@@ -154,7 +171,9 @@ __all__ = [
     "InnoprocError",
     "InvalidArgument",
     "InvalidDefinition",
+    "InvalidParameter",
     "InvalidPayload",
+    "MissingDependency",
     "NaiveDatetimeError",
     "Node",
     "Portfolio",
@@ -177,7 +196,9 @@ __all__ = [
     "UnknownEvent",
     "UnknownFact",
     "UnknownLanguage",
+    "UnknownParameter",
     "UnknownProcedure",
+    "UnknownScenario",
     "UnknownScheme",
     "UnknownThreshold",
     "UpgradeRecord",
@@ -197,6 +218,7 @@ __all__ = [
     "open_case",
     "open_follow_on",
     "open_project_case",
+    "plots",
     "pre_commercial_procurement",
     "procedure",
     "procedure_versions",

@@ -6,17 +6,22 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from innoproc._text import Text
+
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from innoproc._audit import AuditReport
+    from innoproc._call import CallResult
     from innoproc._engine.assessment import Assessment
     from innoproc._engine.case import Case
     from innoproc._engine.declare import Procedure
+    from innoproc._simulate import SimulationResult
 
 _STYLE = (
     "<style>.innoproc table{border-collapse:collapse;margin:4px 0}"
     ".innoproc td,.innoproc th{border:1px solid #ccc;padding:2px 6px;text-align:left;"
     "vertical-align:top}.innoproc .ok{color:#2e7d32}.innoproc .no{color:#c62828}"
-    ".innoproc code{font-size:90%}</style>"
+    ".innoproc code{font-size:90%}.innoproc .num{text-align:right}"
+    ".innoproc .bar{background:#4c78a8;height:.8em;display:inline-block}</style>"
 )
 
 
@@ -117,9 +122,10 @@ def audit_html(report: AuditReport, lang: str = "en") -> str:
         if report.ok
         else '<span class="no">✘ violations</span>'
     )
+    steps = report.steps_checked
+    checked = f"{steps} step checked" if steps == 1 else f"{steps} steps checked"
     head = (
-        f"<b>{escape(report.reference)}</b> ({escape(report.procedure_id)}): {verdict}, "
-        f"{report.steps_checked} steps checked"
+        f"<b>{escape(report.reference)}</b> ({escape(report.procedure_id)}): {verdict}, {checked}"
     )
     table = _table(["entry", "step", "kind", "code", "message", "source"], rows) if rows else ""
     return f'<div class="innoproc">{_STYLE}{head}{table}</div>'
@@ -139,3 +145,100 @@ def case_text(case: Case, lang: str = "en") -> str:
     for e in case.history[-5:]:
         lines.append(f"  {e.seq:>3} {e.at:%Y-%m-%d} {e.kind:<4} {e.name} ({e.by})")
     return "\n".join(lines)
+
+
+# -- simulation results ------------------------------------------------------------------------
+
+_LABELS: dict[str, Text] = {
+    "runs": Text(en="{n:,} runs, seed {seed}", nb="{n:,} kjøringer, startverdi {seed}"),
+    "end": Text(en="end state", nb="sluttilstand"),
+    "count": Text(en="runs", nb="kjøringer"),
+    "share": Text(en="share", nb="andel"),
+    "median_days": Text(en="median days", nb="median dager"),
+    "mean_cost": Text(en="mean cost (NOK)", nb="snittkostnad (kr)"),
+    "purchases": Text(
+        en="{n:,} runs reached the purchase step ({share:.1%})",
+        nb="{n:,} kjøringer nådde kjøpet ({share:.1%})",
+    ),
+    "calls": Text(
+        en="{n:,} calls, budget NOK {budget:,.0f}, seed {seed}",
+        nb="{n:,} utlysninger, budsjett kr {budget:,.0f}, startverdi {seed}",
+    ),
+    "measure": Text(en="per call", nb="per utlysning"),
+    "mean": Text(en="mean", nb="snitt"),
+    "min": Text(en="min", nb="min"),
+    "max": Text(en="max", nb="maks"),
+    "funnel": Text(en="of the applications, on average", nb="av søknadene, i snitt"),
+}
+
+
+def _bar(share: float) -> str:
+    width = max(0.0, min(1.0, share)) * 120
+    return f'<span class="bar" style="width:{width:.0f}px"></span>'
+
+
+def _num(value: object, digits: int = 0) -> str:
+    if value is None:
+        return "-"
+    return f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
+
+
+def simulation_html(result: SimulationResult, lang: str = "en") -> str:
+    """A simulation: one row per end state with its share, median days and mean cost."""
+    label = {k: v.get(lang) for k, v in _LABELS.items()}
+    head = (
+        f"<b>{escape(result.scenario)}</b>: "
+        f"{escape(label['runs'].format(n=len(result.runs), seed=result.seed))}"
+    )
+    rows = [
+        [
+            f"<code>{escape(row['end'])}</code>",
+            f'<span class="num">{row["runs"]:,}</span>',
+            f"{_bar(row['share'])} {row['share']:.1%}",
+            _num(row["median_days"], 1),
+            _num(row["mean_cost"]),
+        ]
+        for row in result.summary()
+    ]
+    table = _table(
+        [label["end"], label["count"], label["share"], label["median_days"], label["mean_cost"]],
+        rows,
+    )
+    bought = result.purchases
+    tail = ""
+    if bought:
+        share = bought / len(result.runs)
+        tail = escape(label["purchases"].format(n=bought, share=share))
+    return f'<div class="innoproc">{_STYLE}{head}{table}{tail}</div>'
+
+
+def call_html(result: CallResult, lang: str = "en") -> str:
+    """A simulated call: the funnel from applications to completed projects, then the
+    measures per call (mean, min, max)."""
+    label = {k: v.get(lang) for k, v in _LABELS.items()}
+    head = f"<b>{escape(result.scenario)}</b>: " + escape(
+        label["calls"].format(n=len(result.runs), budget=result.budget, seed=result.seed)
+    )
+    funnel = result.funnel()
+    total = funnel["applications"] or 1.0
+    stages = [
+        [escape(stage), f"{_bar(value / total)} {_num(value, 1)}"]
+        for stage, value in funnel.items()
+    ]
+    rows = [
+        [
+            escape(row["measure"]),
+            *(
+                f"{row[c]:.1%}"
+                if row["measure"] == "budget_share" and row[c] is not None
+                else _num(row[c], 1 if "days" in row["measure"] else 0)
+                for c in ("mean", "min", "max")
+            ),
+        ]
+        for row in result.summary()
+    ]
+    return (
+        f'<div class="innoproc">{_STYLE}{head}'
+        f"{_table(['', label['funnel']], stages)}"
+        f"{_table([label['measure'], label['mean'], label['min'], label['max']], rows)}</div>"
+    )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from innoproc._engine.assessment import Assessment, Finding
     from innoproc._engine.upgrade import UpgradeReport
+    from innoproc._text import Text
 
 #: How much of a bad value an error message repeats (characters of its repr).
 SHOWN = 80
@@ -297,3 +298,66 @@ class CaseFormatError(InnoprocError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.message} (at {self.path})"
+
+
+class InvalidParameter(InnoprocError, ValueError):
+    """An argument or a simulation parameter has a value out of its range or of the wrong
+    type (a probability above 1, a negative number of runs); ``argument`` names it.
+
+    ``expected`` says what was expected (in English and bokmål), ``value`` what was given.
+    """
+
+    def __init__(self, argument: str, value: object, expected: Text) -> None:
+        super().__init__(argument, value, expected)
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+
+    def __str__(self) -> str:
+        return f"{self.argument!r} must be {self.expected.en}, got {self.value!r}"
+
+
+class UnknownParameter(InnoprocError, TypeError):
+    """A scenario was given a parameter it does not have; ``known`` lists the valid ones."""
+
+    def __init__(self, name: str, scenario: str, known: tuple[str, ...]) -> None:
+        super().__init__(name, scenario, known)
+        self.name = name
+        self.scenario = scenario
+        self.known = known
+
+    def __str__(self) -> str:
+        return (
+            f"scenario {self.scenario!r} has no parameter {self.name!r}; "
+            f"its parameters are: {', '.join(self.known) or 'none'}"
+        )
+
+
+class UnknownScenario(InnoprocError, LookupError):
+    """No ready-made scenario has this id (a procedure, a scheme, or a scheme's application
+    procedure); ``known`` lists the ids there are."""
+
+    def __init__(self, scenario_id: str, known: tuple[str, ...]) -> None:
+        super().__init__(scenario_id, known)
+        self.scenario_id = scenario_id
+        self.known = known
+
+    def __str__(self) -> str:
+        return f"no scenario {self.scenario_id!r}; known: {', '.join(self.known)}"
+
+
+class MissingDependency(InnoprocError, ImportError):
+    """An optional feature needs a package that is not installed; ``extra`` is the innoproc
+    extra that installs it (``pip install 'innoproc[EXTRA]'``)."""
+
+    def __init__(self, feature: str, package: str, extra: str) -> None:
+        super().__init__(feature, package, extra)
+        self.feature = feature
+        self.package = package
+        self.extra = extra
+
+    def __str__(self) -> str:
+        return (
+            f"{self.feature} needs {self.package}, which is not installed: "
+            f"pip install 'innoproc[{self.extra}]'"
+        )

@@ -16,6 +16,7 @@ from innoproc._engine.case import Case
 from innoproc._engine.history import StepRecord
 from innoproc._errors import (
     InvalidPayload,
+    MissingDependency,
     PreconditionFailed,
     TransitionNotAllowed,
     UnknownProcedure,
@@ -173,6 +174,9 @@ _BUDGET_RULE = Text(
 class Portfolio:
     """One call's applications as one object an analyst can query.
 
+    ``budget`` overrides the budget of the round or scheme (for a call simulated with
+    another budget than the source's).
+
     ```pycon
     >>> import innoproc
     >>> p = innoproc.Portfolio("municipal-innovation-fund")
@@ -188,9 +192,19 @@ class Portfolio:
         applications: Iterable[Case] = (),
         *,
         round: str | None = None,
+        budget: Decimal | int | None = None,
     ) -> None:
         self.scheme = _scheme(scheme)
         self.round = self.scheme.round(round)
+        if budget is not None and (
+            isinstance(budget, bool) or not isinstance(budget, (int, Decimal)) or budget < 0
+        ):
+            raise InvalidPayload(
+                f"'budget' must be an amount in NOK (an int or Decimal, at least 0), "
+                f"got {budget!r}",
+                "budget",
+            )
+        self._budget = None if budget is None else Decimal(budget)
         self._applications: dict[str, Case] = {}
         for app in applications:
             self.add(app)
@@ -225,7 +239,10 @@ class Portfolio:
 
     @property
     def budget(self) -> Decimal | None:
-        """The round's budget, or the scheme's (``None`` where the source gives none)."""
+        """The budget given to the portfolio, else the round's, else the scheme's (``None``
+        where the source gives none)."""
+        if self._budget is not None:
+            return self._budget
         return self.round.budget if self.round.budget is not None else self.scheme.budget
 
     @staticmethod
@@ -405,10 +422,8 @@ class Portfolio:
         """The ``table`` as a pandas DataFrame (needs pandas: ``pip install pandas``)."""
         try:
             import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "Portfolio.to_dataframe needs pandas: pip install 'innoproc[pandas]'"
-            ) from exc
+        except ImportError:
+            raise MissingDependency("Portfolio.to_dataframe", "pandas", "pandas") from None
         return pd.DataFrame(self.table())
 
     def __repr__(self) -> str:

@@ -1,64 +1,51 @@
 """The innoproc pytest plugin, registered through the ``pytest11`` entry point.
 
-Fixtures:
+Fixtures (all prefixed, so they never clash with a project's own):
 
-- ``compliance``: the helpers of ``innoproc.testing`` (``compliance.assert_complies(case)``,
-  ``assert_violates``, ``assert_refused``, ``assert_allowed``);
-- ``innoproc_clock``: an aware clock in Europe/Oslo for writing histories
-  (``clock.now``, ``clock.advance(days=3)``);
-- ``open_test_case``: opens cases of any procedure with fresh references.
+- ``innoproc_clock``: an aware ``innoproc.testing.Clock`` at 2025-01-06 09:00 Europe/Oslo
+  that only moves when told to (``innoproc_clock.now``, ``innoproc_clock.advance(days=3)``);
+- ``innoproc_compliance``: the helpers of ``innoproc.testing`` bound to that clock
+  (``assert_complies``, ``assert_violates``, ``assert_refused``, ``assert_allowed``), so
+  checks do not depend on the day the test runs;
+- ``innoproc_open_case``: opens cases of any procedure with fresh references.
 
-It also explains failed comparisons of audit reports and assessments in plain language.
+The unprefixed ``compliance`` and ``open_test_case`` still work for this release and warn
+(``DeprecationWarning``).
+
+A failed comparison with an ``Assessment`` or an ``AuditReport`` is explained in plain
+language (``pytest_assertrepr_compare``), and a failed test whose frame holds a refused
+assessment or a failing audit report shows its unmet rules in an "innoproc" section.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from types import SimpleNamespace
+import warnings
+from collections.abc import Callable, Generator
 from typing import Any
 
 import pytest
 
-from innoproc import testing
 from innoproc._api import open_case
 from innoproc._audit import AuditReport
 from innoproc._engine.assessment import Assessment
 from innoproc._engine.case import Case
-from innoproc._time import OSLO
-
-
-class Clock:
-    """An aware clock for tests: starts at ``start`` and only moves when told to."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def advance(self, days: float = 0, hours: float = 0) -> datetime:
-        """Move the clock forward and return the new time."""
-        self.now += timedelta(days=days, hours=hours)
-        return self.now
-
-
-@pytest.fixture
-def compliance() -> SimpleNamespace:
-    """The compliance helpers of ``innoproc.testing``."""
-    return SimpleNamespace(
-        assert_complies=testing.assert_complies,
-        assert_violates=testing.assert_violates,
-        assert_refused=testing.assert_refused,
-        assert_allowed=testing.assert_allowed,
-    )
+from innoproc.testing import Clock, Compliance
 
 
 @pytest.fixture
 def innoproc_clock() -> Clock:
-    """A clock at 2025-01-06 09:00 in Europe/Oslo."""
-    return Clock(datetime(2025, 1, 6, 9, 0, tzinfo=OSLO))
+    """A clock at 2025-01-06 09:00 in Europe/Oslo that moves only when told to."""
+    return Clock()
 
 
 @pytest.fixture
-def open_test_case() -> Callable[..., Case]:
+def innoproc_compliance(innoproc_clock: Clock) -> Compliance:
+    """The compliance helpers, checking at ``innoproc_clock.now`` unless given ``at``."""
+    return Compliance(innoproc_clock)
+
+
+@pytest.fixture
+def innoproc_open_case() -> Callable[..., Case]:
     """Open cases with references test-1, test-2, ... and authority 'Test authority'."""
     counter = iter(range(1, 1_000_000))
 
@@ -70,9 +57,68 @@ def open_test_case() -> Callable[..., Case]:
     return make
 
 
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(
+        f"the fixture {old!r} is deprecated and will be removed in the next release; use {new!r}",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+
+
+@pytest.fixture
+def compliance(innoproc_compliance: Compliance) -> Compliance:
+    """Deprecated: use ``innoproc_compliance``."""
+    _deprecated("compliance", "innoproc_compliance")
+    return innoproc_compliance
+
+
+@pytest.fixture
+def open_test_case(innoproc_open_case: Callable[..., Case]) -> Callable[..., Case]:
+    """Deprecated: use ``innoproc_open_case``."""
+    _deprecated("open_test_case", "innoproc_open_case")
+    return innoproc_open_case
+
+
+def _failing(value: object) -> bool:
+    return isinstance(value, (Assessment, AuditReport)) and not value.ok
+
+
 def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
     """Explain audit reports and assessments when a comparison with them fails."""
-    for side in (left, right):
-        if isinstance(side, (AuditReport, Assessment)):
-            return [f"{type(side).__name__} {op} {right!r}:", *side.explain().splitlines()]
-    return None
+    sides = [side for side in (left, right) if isinstance(side, (Assessment, AuditReport))]
+    if not sides:
+        return None
+    lines = [f"{left!r} {op} {right!r}"]
+    for side in sides:
+        lines.append("")
+        lines.extend(side.explain().splitlines())
+    return lines
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    """After a failed assertion, explain the refused assessments and failing audit reports
+    the test held in its local variables."""
+    outcome = yield
+    excinfo = call.excinfo
+    if call.when != "call" or excinfo is None or not excinfo.errisinstance(AssertionError):
+        return
+    here = str(getattr(item, "path", ""))
+    frame = None
+    tb: Any = excinfo.tb
+    while tb is not None:  # the innermost frame in the test's own file
+        if tb.tb_frame.f_code.co_filename == here:
+            frame = tb.tb_frame
+        tb = tb.tb_next
+    if frame is None:
+        return
+    seen: set[int] = set()
+    texts = []
+    for name, value in frame.f_locals.items():
+        if _failing(value) and id(value) not in seen:
+            seen.add(id(value))
+            texts.append(f"{name}: {value.explain()}")
+    if texts:
+        outcome.get_result().sections.append(("innoproc", "\n".join(texts)))

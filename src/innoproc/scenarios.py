@@ -1,8 +1,10 @@
-"""Ready-made scenarios for the built-in procedures and funding schemes.
+"""Ready-made scenarios for the built-in procedures, funding applications and whole calls.
 
 Each factory takes the probabilities, durations and costs an analyst wants to vary and
-returns a ``innoproc.Scenario`` for ``innoproc.simulate``. The defaults are
-illustrations, not statistics: set them from your own experience.
+returns a scenario for ``innoproc.simulate``. The defaults are illustrations, not
+statistics: set them from your own experience. Every parameter is checked (a probability
+must lie from 0 to 1), and ``parameters(id)`` lists each scenario's parameters with their
+ranges, defaults and meaning; ``build(id, **parameters)`` makes a scenario by its id.
 
 ```pycon
 >>> import innoproc
@@ -11,34 +13,286 @@ illustrations, not statistics: set them from your own experience.
 >>> result = innoproc.simulate(found_often, runs=200, seed=7)
 >>> result.share("cancelled") > 0.8
 True
+>>> scenarios.innovation_partnership(market_solution=1.5)
+Traceback (most recent call last):
+...
+innoproc._errors.InvalidParameter: 'market_solution' must be a probability from 0 to 1 ..., got 1.5
+
+```
+
+A whole call: applications scored and ranked, funded until the budget is spent, and each
+funded project continued in its procedure case:
+
+```pycon
+>>> call = scenarios.funding_call("stimulab-2018", applications=300)
+>>> result = innoproc.simulate(call, runs=3, seed=1)
+>>> all(run.granted <= 10_000_000 for run in result.runs)
+True
 
 ```
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import partial
+from typing import Any, Literal
 
 import attrs
 
+from innoproc._call import CallScenario, close_application
+from innoproc._errors import InvalidParameter, UnknownParameter, UnknownScenario, UnknownScheme
 from innoproc._procedures import procedures
 from innoproc._schemes import schemes
-from innoproc._simulate import Scenario, Sim
+from innoproc._schemes.model import Scheme
+from innoproc._simulate import PROBABILITY, Scenario, Sim, check_probability
+from innoproc._text import Text
 from innoproc._time import OSLO
 
 __all__ = [
+    "Parameter",
+    "build",
     "funding_application",
+    "funding_call",
+    "ids",
     "innovation_partnership",
+    "parameters",
     "pre_commercial_procurement",
     "triple_diamond",
 ]
 
 _NAMES = ("Aktiv AS", "Bølge AS", "Cura AS", "Dyna AS", "Eik AS", "Fjell AS", "Gnist AS", "Hav AS")
 
+Kind = Literal["probability", "count", "amount", "counts", "amounts", "weights"]
+
+# -- the texts of this module, in one place --------------------------------------------------
+
+_EXPECTED: dict[str, Text] = {
+    "count": Text(en="a whole number from {low}{to}", nb="et heltall fra {low}{to}"),
+    "amount": Text(en="an amount in NOK of at least {low}", nb="et beløp i kroner på minst {low}"),
+    "counts": Text(
+        en="{n} whole numbers from {low}{to}, comma-separated",
+        nb="{n} heltall fra {low}{to}, skilt med komma",
+    ),
+    "amounts": Text(
+        en="{n} amounts in NOK of at least {low}, comma-separated",
+        nb="{n} beløp i kroner på minst {low}, skilt med komma",
+    ),
+    "weights": Text(
+        en="weights per outcome (outcome:weight,...), none negative, not all 0",
+        nb="vekter per utfall (utfall:vekt,...), ingen negative, ikke alle 0",
+    ),
+    "to": Text(en=" to {high}", nb=" til {high}"),
+}
+_RANGE: dict[str, Text] = {
+    "probability": Text(en="probability 0-1", nb="sannsynlighet 0-1"),
+    "count": Text(en="whole number {low}{to}", nb="heltall {low}{to}"),
+    "amount": Text(en="NOK, at least {low}", nb="kroner, minst {low}"),
+    "counts": Text(en="{n} whole numbers {low}{to}", nb="{n} heltall {low}{to}"),
+    "amounts": Text(en="{n} amounts in NOK", nb="{n} beløp i kroner"),
+    "weights": Text(en="outcome:weight,...", nb="utfall:vekt,..."),
+    "to": Text(en="-{high}", nb="-{high}"),
+}
+_OUTCOME_OF = Text(
+    en="weights of outcomes the scheme has ({known})",
+    nb="vekter for utfall ordningen har ({known})",
+)
+_GRANT_RANGE = Text(
+    en="at least grant_min ({low})",
+    nb="minst grant_min ({low})",
+)
+_NO_BUDGET = Text(
+    en="an amount in NOK: the scheme states no budget, so give one",
+    nb="et beløp i kroner: ordningen oppgir ikke noe budsjett, så oppgi ett",
+)
+
+
+@attrs.frozen
+class Parameter:
+    """A parameter of a ready-made scenario: its name, kind, range, default and meaning.
+
+    ``kind`` is ``probability`` (0 to 1), ``count`` (a whole number from ``low`` to
+    ``high``), ``amount`` (NOK, at least ``low``), ``counts`` / ``amounts`` (``size`` of
+    them) or ``weights`` (a weight per outcome). A default of ``None`` is explained in
+    ``default_text`` (for example "the call's budget").
+    """
+
+    name: str
+    kind: Kind
+    default: object
+    help: Text
+    low: int = 0
+    high: int | None = None
+    size: int = 1
+    default_text: Text | None = None
+
+    def describe(self, lang: str = "en") -> str:
+        """The kind and range in a few words, in ``lang`` (for help texts)."""
+        return self._fill(_RANGE, lang)
+
+    def _expected(self) -> Text:
+        if self.kind == "probability":
+            return PROBABILITY
+        return Text(en=self._fill(_EXPECTED, "en"), nb=self._fill(_EXPECTED, "nb"))
+
+    def _fill(self, table: dict[str, Text], lang: str) -> str:
+        to = "" if self.high is None else table["to"].get(lang).format(high=self.high)
+        return table[self.kind].get(lang).format(low=self.low, to=to, n=self.size)
+
+    def default_shown(self, lang: str = "en") -> str:
+        """The default as a user would write it (or what ``None`` stands for)."""
+        value = self.default
+        if value is None:
+            return self.default_text.get(lang) if self.default_text else "-"
+        if isinstance(value, tuple):
+            return ",".join(str(v) for v in value)
+        if isinstance(value, dict):
+            return ",".join(f"{k}:{v:g}" for k, v in value.items())
+        return str(value)
+
+    def check(self, value: object) -> Any:
+        """``value`` checked and normalised (amounts as ``Decimal``, probabilities as
+        floats); ``InvalidParameter`` naming the parameter when it is out of range."""
+        if value is None and self.default is None:
+            return None
+        if self.kind == "probability":
+            return check_probability(self.name, value)
+        if self.kind == "count":
+            return self._count(value, value)
+        if self.kind == "amount":
+            return self._amount(value, value)
+        if self.kind in ("counts", "amounts"):
+            if not isinstance(value, (tuple, list)) or len(value) != self.size:
+                raise InvalidParameter(self.name, value, self._expected())
+            one = self._count if self.kind == "counts" else self._amount
+            return tuple(one(v, value) for v in value)
+        return self._weights(value)
+
+    def parse(self, text: str) -> Any:
+        """A value written on the command line (``--set NAME=TEXT``), checked."""
+        text = text.strip().replace("_", "")
+        try:
+            if self.kind == "probability":
+                return self.check(float(text))
+            if self.kind == "count":
+                return self.check(int(text))
+            if self.kind == "amount":
+                return self.check(Decimal(text))
+            if self.kind == "counts":
+                return self.check(tuple(int(v) for v in text.split(",")))
+            if self.kind == "amounts":
+                return self.check(tuple(Decimal(v) for v in text.split(",")))
+            pairs = [item.rsplit(":", 1) for item in text.split(",")]
+            return self.check({k.strip(): float(v) for k, v in pairs})
+        except InvalidParameter:
+            raise
+        except (ValueError, InvalidOperation):
+            raise InvalidParameter(self.name, text, self._expected()) from None
+
+    def _count(self, value: object, whole: object) -> int:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or value < self.low
+            or (self.high is not None and value > self.high)
+        ):
+            raise InvalidParameter(self.name, whole, self._expected())
+        return value
+
+    def _amount(self, value: object, whole: object) -> Decimal:
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            raise InvalidParameter(self.name, whole, self._expected())
+        amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if not amount.is_finite() or amount < self.low:
+            raise InvalidParameter(self.name, whole, self._expected())
+        return amount
+
+    def _weights(self, value: object) -> dict[str, float]:
+        if not isinstance(value, Mapping) or not value:
+            raise InvalidParameter(self.name, value, self._expected())
+        out: dict[str, float] = {}
+        for key, weight in value.items():
+            if (
+                not isinstance(key, str)
+                or isinstance(weight, bool)
+                or not isinstance(weight, (int, float))
+                or not math.isfinite(weight)
+                or weight < 0
+            ):
+                raise InvalidParameter(self.name, value, self._expected())
+            out[key] = float(weight)
+        if sum(out.values()) <= 0:
+            raise InvalidParameter(self.name, value, self._expected())
+        return out
+
+
+def _checked(parameters: tuple[Parameter, ...], values: Mapping[str, object]) -> dict[str, Any]:
+    return {p.name: p.check(values[p.name]) for p in parameters}
+
+
+def _t(en: str, nb: str) -> Text:
+    return Text(en=en, nb=nb)
+
+
+def _days(n: float) -> timedelta:
+    return timedelta(days=n)
+
 
 # -- innovation partnership --------------------------------------------------------------------
+
+IP_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "market_solution",
+        "probability",
+        0.2,
+        _t(
+            "the chance the market dialogue finds a product (the case is cancelled)",
+            "sjansen for at markedsdialogen finner et produkt (saken avlyses)",
+        ),
+    ),
+    Parameter(
+        "phases",
+        "count",
+        3,
+        _t("development phases", "utviklingsfaser"),
+        low=1,
+        high=10,
+    ),
+    Parameter(
+        "phase_miss",
+        "probability",
+        0.15,
+        _t(
+            "the chance a phase misses its targets (the partnership is terminated)",
+            "sjansen for at en fase ikke når målene (partnerskapet avsluttes)",
+        ),
+    ),
+    Parameter(
+        "over_budget",
+        "probability",
+        0.1,
+        _t(
+            "the chance the final price exceeds the agreed maximum (purchase refused)",
+            "sjansen for at prisen overstiger avtalt maksimum (kjøpet avvises)",
+        ),
+    ),
+    Parameter(
+        "maximum_cost",
+        "amount",
+        30_000_000,
+        _t("the agreed maximum cost of the purchase", "avtalt maksimal kostnad for kjøpet"),
+        low=1,
+    ),
+    Parameter(
+        "instalment",
+        "amount",
+        2_000_000,
+        _t("what each development phase costs", "hva hver utviklingsfase koster"),
+    ),
+)
 
 
 @attrs.frozen
@@ -95,10 +349,6 @@ def _ip_dialogue(p: _IP, sim: Sim) -> None:
         min_candidates=3,
         selection_criteria="R&D capacity",
     )
-
-
-def _days(n: float) -> timedelta:
-    return timedelta(days=n)
 
 
 def _ip_tendering(p: _IP, sim: Sim) -> None:
@@ -166,11 +416,11 @@ def innovation_partnership(
     cancelled); ``phase_miss``: the chance a phase misses its intermediate targets (the
     partnership is then terminated); ``over_budget``: the chance the final price exceeds the
     agreed maximum (the purchase is refused and the partnership terminated). Costs are the
-    phase instalments and the purchase price.
+    phase instalments and the purchase price. Raises ``InvalidParameter`` naming a parameter
+    out of its range.
     """
-    p = _IP(
-        market_solution, phases, phase_miss, over_budget, Decimal(maximum_cost), Decimal(instalment)
-    )
+    v = _checked(IP_PARAMETERS, locals())
+    p = _IP(**v)
     return Scenario(
         procedures()["innovation-partnership"],
         {
@@ -182,10 +432,49 @@ def innovation_partnership(
             "development": partial(_ip_development, p),
         },
         name="innovation-partnership",
+        purchase="purchase",
+        completion="purchased",
     )
 
 
 # -- pre-commercial procurement ----------------------------------------------------------------
+
+PCP_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "market_solution",
+        "probability",
+        0.1,
+        _t(
+            "the chance phase 0 finds a solution on the market (the PCP is cancelled)",
+            "sjansen for at fase 0 finner en løsning i markedet (FoU-anskaffelsen avlyses)",
+        ),
+    ),
+    Parameter(
+        "suppliers",
+        "counts",
+        (6, 4, 2),
+        _t("suppliers contracted in phases 1, 2 and 3", "leverandører i fase 1, 2 og 3"),
+        low=1,
+        high=8,
+        size=3,
+    ),
+    Parameter(
+        "supplier_failure",
+        "probability",
+        0.2,
+        _t(
+            "the chance each supplier fails a phase (too few left ends the PCP)",
+            "sjansen for at en leverandør feiler en fase (for få igjen avslutter den)",
+        ),
+    ),
+    Parameter(
+        "phase_cost",
+        "amounts",
+        (300_000, 1_000_000, 2_500_000),
+        _t("what each supplier is paid per phase", "hva hver leverandør får per fase"),
+        size=3,
+    ),
+)
 
 
 @attrs.frozen
@@ -229,7 +518,7 @@ def _pcp_call(p: _PCP, sim: Sim) -> None:
 
 
 def _pcp_phase(p: _PCP, index: int, event: str, sim: Sim) -> None:
-    current = [s for s in _current(sim)]
+    current = list(_current(sim))
     sim.wait(90, 210)
     sim.spend(p.phase_cost[index] * len(current))
     viable = [s for s in current if not sim.chance(p.supplier_failure)]
@@ -256,15 +545,19 @@ def pre_commercial_procurement(
     market_solution: float = 0.1,
     suppliers: tuple[int, int, int] = (6, 4, 2),
     supplier_failure: float = 0.2,
-    phase_cost: tuple[int, int, int] = (300_000, 1_000_000, 2_500_000),
+    phase_cost: tuple[Decimal | int, Decimal | int, Decimal | int] = (
+        300_000,
+        1_000_000,
+        2_500_000,
+    ),
 ) -> Scenario:
     """A PCP through its three phases with down-selection.
 
-    ``suppliers`` are the numbers contracted in phases 1, 2 and 3 (at most 8);
+    ``suppliers`` are the numbers contracted in phases 1, 2 and 3 (1 to 8 each);
     ``supplier_failure`` the chance each supplier fails a phase (too few left ends the PCP);
     ``phase_cost`` what each supplier is paid per phase.
     """
-    p = _PCP(market_solution, suppliers, supplier_failure, tuple(Decimal(c) for c in phase_cost))  # type: ignore[arg-type]
+    p = _PCP(**_checked(PCP_PARAMETERS, locals()))
     return Scenario(
         procedures()["pre-commercial-procurement"],
         {
@@ -275,10 +568,62 @@ def pre_commercial_procurement(
             "original-development": partial(_pcp_phase, p, 2, "complete"),
         },
         name="pre-commercial-procurement",
+        completion="completed",
     )
 
 
 # -- triple diamond ---------------------------------------------------------------------------
+
+TD_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "late",
+        "probability",
+        0.05,
+        _t(
+            "the chance a proposal misses the deadline", "sjansen for at et forslag kommer for sent"
+        ),
+    ),
+    Parameter(
+        "prequalified",
+        "probability",
+        0.4,
+        _t("the chance a proposal is prequalified", "sjansen for at et forslag prekvalifiseres"),
+    ),
+    Parameter(
+        "deferred",
+        "probability",
+        0.3,
+        _t(
+            "the chance a proposal not prequalified is deferred (else rejected)",
+            "sjansen for at et forslag som ikke prekvalifiseres blir utsatt (ellers avslått)",
+        ),
+    ),
+    Parameter(
+        "committed",
+        "probability",
+        0.8,
+        _t(
+            "the chance the dialogue ends in commitment and a grant",
+            "sjansen for at dialogen ender i forpliktelse og tildeling",
+        ),
+    ),
+    Parameter(
+        "revisit",
+        "probability",
+        0.25,
+        _t(
+            "the chance diamond 2 sends the work back to the diagnosis",
+            "sjansen for at diamant 2 sender arbeidet tilbake til diagnosen",
+        ),
+    ),
+    Parameter(
+        "grant",
+        "amount",
+        1_500_000,
+        _t("the steering group's grant", "styringsgruppens tildeling"),
+        low=1,
+    ),
+)
 
 
 @attrs.frozen
@@ -309,6 +654,13 @@ _TD_CALL = datetime(2018, 2, 6, 9, 0, tzinfo=OSLO)
 
 
 def _td_proposal(p: _TD, sim: Sim) -> None:
+    if sim.funding is not None:
+        # A funded project was in time for its call; its proposal is entered in the round
+        # after the summer, for which the call gives no deadline.
+        sim.wait(10)
+        if not sim.apply("submit-proposal", round="2018-2"):
+            sim.apply("withdraw", reason="Missed the deadline")
+        return
     # The proposal is judged against the call's own deadline (9 March 2018), so the run is
     # set in the call's time.
     sim.clock = _TD_CALL
@@ -319,7 +671,8 @@ def _td_proposal(p: _TD, sim: Sim) -> None:
 
 def _td_prequalification(p: _TD, sim: Sim) -> None:
     sim.wait(14, 30)
-    passes = sim.chance(p.prequalified)
+    # A funded project passed the call's must criteria already.
+    passes = sim.funding is not None or sim.chance(p.prequalified)
     sim.record(
         "prequalification-assessment",
         user_need=True,
@@ -344,8 +697,11 @@ def _td_dialogue(p: _TD, sim: Sim) -> None:
     sim.wait(30, 60)
     if sim.chance(p.committed):
         sim.record("working-method-commitment", **_COMMITTED)
-        sim.apply("grant", amount=p.grant, decided_by="Steering group")
-        sim.spend(p.grant)
+        if sim.funding is not None:  # the call's grant, counted by the call
+            sim.apply("grant", amount=sim.funding, decided_by="Steering group")
+        else:
+            sim.apply("grant", amount=p.grant, decided_by="Steering group")
+            sim.spend(p.grant)
     else:
         sim.apply("reject", reason="Could not commit to the working method")
 
@@ -388,9 +744,11 @@ def triple_diamond(
     ``late``: the chance a proposal misses the deadline; ``prequalified``: the chance it
     passes prequalification (otherwise ``deferred`` of the rest are deferred, the others
     rejected); ``committed``: the chance the dialogue ends in commitment and a grant;
-    ``revisit``: the chance diamond 2 sends the work back to the diagnosis.
+    ``revisit``: the chance diamond 2 sends the work back to the diagnosis. As the project
+    of a funded application in a simulated call, the proposal is in time and prequalified
+    and the grant is the call's.
     """
-    p = _TD(late, prequalified, deferred, committed, revisit, Decimal(grant))
+    p = _TD(**_checked(TD_PARAMETERS, locals()))
     handlers = {
         "proposal": partial(_td_proposal, p),
         "prequalification": partial(_td_prequalification, p),
@@ -404,28 +762,76 @@ def triple_diamond(
         "develop-deliver-diverge": partial(_td_step, "converge-delivery", p),
         "develop-deliver-converge": partial(_td_step, "complete", p),
     }
-    return Scenario(procedures()["triple-diamond"], handlers, name="triple-diamond")
+    return Scenario(
+        procedures()["triple-diamond"],
+        handlers,
+        name="triple-diamond",
+        purchase="sign-contract",
+        completion="completed",
+    )
 
 
 # -- funding applications -----------------------------------------------------------------------
 
+_INELIGIBLE = Parameter(
+    "ineligible",
+    "probability",
+    0.05,
+    _t("the chance the applicant may not apply", "sjansen for at søkeren ikke kan søke"),
+)
+_MUST_FAIL = Parameter(
+    "must_fail",
+    "probability",
+    0.2,
+    _t("the chance a must criterion fails", "sjansen for at et absolutt krav ikke er oppfylt"),
+)
+_OUTCOMES = Parameter(
+    "outcomes",
+    "weights",
+    None,
+    _t("how funded projects close, weighed", "hvordan innvilgede prosjekter avsluttes, vektet"),
+    default_text=_t("equal weights", "like vekter"),
+)
+
+APPLICATION_PARAMETERS: tuple[Parameter, ...] = (
+    _INELIGIBLE,
+    _MUST_FAIL,
+    Parameter(
+        "funded",
+        "probability",
+        0.4,
+        _t(
+            "the chance an assessed application is funded",
+            "sjansen for at en vurdert søknad innvilges",
+        ),
+    ),
+    Parameter("grant", "amount", 200_000, _t("each grant", "hvert tilskudd"), low=1),
+    _OUTCOMES,
+)
+
 
 @attrs.frozen
 class _App:
-    scheme: str
+    scheme: Scheme
     ineligible: float
     must_fail: float
     funded: float
     grant: Decimal
     outcomes: tuple[tuple[str, float], ...]
+    sought: tuple[Decimal, Decimal] | None = None
 
 
 def _app_draft(p: _App, sim: Sim) -> None:
-    scheme = schemes()[p.scheme]
+    scheme = p.scheme
     deadline = scheme.rounds[0].deadline
     if deadline is not None:
         sim.clock = deadline - _days(sim.rng.uniform(1, 20))
     kind = "company" if sim.chance(p.ineligible) else scheme.eligibility.kinds[0]
+    extra: dict[str, Any] = {}
+    if p.sought is not None:
+        low, high = p.sought
+        amount = sim.rng.uniform(float(low), float(high))
+        extra["amount_sought"] = max(low, Decimal(round(amount, -4)))
     sim.record(
         "application",
         round=scheme.rounds[0].name,
@@ -434,6 +840,7 @@ def _app_draft(p: _App, sim: Sim) -> None:
         publicly_funded=True,
         public_tasks=True,
         procurement_rules=True,
+        **extra,
     )
     sim.apply("submit")
 
@@ -445,10 +852,9 @@ def _app_submitted(p: _App, sim: Sim) -> None:
 
 
 def _app_eligible(p: _App, sim: Sim) -> None:
-    scheme = schemes()[p.scheme]
     sim.wait(14, 40)
     fails = sim.chance(p.must_fail)
-    scores = {c.field: (not fails) if c.must else sim.rng.randint(0, 5) for c in scheme.criteria}
+    scores = {c.field: (not fails) if c.must else sim.rng.randint(0, 5) for c in p.scheme.criteria}
     sim.record("criteria-assessment", **scores)
     if not sim.apply("assess"):
         sim.apply("reject", reason="A must criterion is not met")
@@ -464,19 +870,47 @@ def _app_assessed(p: _App, sim: Sim) -> None:
 
 
 def _app_following(p: _App, sim: Sim) -> None:
-    scheme = schemes()[p.scheme]
-    for f in scheme.follow_ups:
-        sim.wait(30, 120)
-        sim.record("follow-up-held", code=f.code)
-    for d in scheme.deliverables:
-        sim.record("deliverable-submitted", code=d.code)
     names = [o for o, _ in p.outcomes]
     weights = [w for _, w in p.outcomes]
-    sim.apply("close", outcome=sim.rng.choices(names, weights)[0])
+    close_application(sim, p.scheme, sim.rng.choices(names, weights)[0])
+
+
+def _scheme(scheme: object) -> Scheme:
+    if isinstance(scheme, Scheme):
+        return scheme
+    found = schemes().get(scheme) if isinstance(scheme, str) else None
+    if found is None:
+        raise UnknownScheme(str(scheme), tuple(schemes()))
+    return found
+
+
+def _outcome_weights(scheme: Scheme, outcomes: object) -> tuple[tuple[str, float], ...]:
+    weights = _OUTCOMES.check(outcomes) or {o: 1.0 for o in scheme.outcomes}
+    unknown = [o for o in weights if o not in scheme.outcomes]
+    if unknown:
+        known = ", ".join(scheme.outcomes)
+        raise InvalidParameter(
+            "outcomes",
+            outcomes,
+            Text(en=_OUTCOME_OF.en.format(known=known), nb=_OUTCOME_OF.nb.format(known=known)),
+        )
+    return tuple(weights.items())
+
+
+def _application_scenario(p: _App, *, funding: bool, name: str) -> Scenario:
+    handlers = {
+        "draft": partial(_app_draft, p),
+        "submitted": partial(_app_submitted, p),
+        "eligible": partial(_app_eligible, p),
+    }
+    if funding:
+        handlers["assessed"] = partial(_app_assessed, p)
+        handlers["following-up"] = partial(_app_following, p)
+    return Scenario(p.scheme.application, handlers, name=name)
 
 
 def funding_application(
-    scheme: str,
+    scheme: str | Scheme,
     *,
     ineligible: float = 0.05,
     must_fail: float = 0.2,
@@ -484,23 +918,225 @@ def funding_application(
     grant: Decimal | int = 200_000,
     outcomes: dict[str, float] | None = None,
 ) -> Scenario:
-    """An application to a built-in scheme, from draft to closing.
+    """One application to a scheme, from draft to closing, on its own (no budget).
 
     ``ineligible``: the chance the applicant may not apply; ``must_fail``: the chance a must
     criterion fails; ``funded``: the chance an assessed application is funded; ``outcomes``
-    weighs the closing outcomes (default: equal among the scheme's outcomes).
+    weighs the closing outcomes (default: equal among the scheme's outcomes). For a whole
+    call with its budget, use ``funding_call``.
     """
-    chosen = schemes()[scheme]
-    weights = outcomes or {o: 1.0 for o in chosen.outcomes}
-    p = _App(scheme, ineligible, must_fail, funded, Decimal(grant), tuple(weights.items()))
-    return Scenario(
-        chosen.application,
-        {
-            "draft": partial(_app_draft, p),
-            "submitted": partial(_app_submitted, p),
-            "eligible": partial(_app_eligible, p),
-            "assessed": partial(_app_assessed, p),
-            "following-up": partial(_app_following, p),
-        },
-        name=f"{scheme} application",
+    chosen = _scheme(scheme)
+    v = _checked(APPLICATION_PARAMETERS[:-1], locals())
+    p = _App(chosen, outcomes=_outcome_weights(chosen, outcomes), **v)
+    return _application_scenario(p, funding=True, name=f"{chosen.id} application")
+
+
+# -- whole calls ------------------------------------------------------------------------------
+
+CALL_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "applications",
+        "count",
+        100,
+        _t("applications per call", "søknader per utlysning"),
+        low=1,
+        high=1_000_000,
+    ),
+    Parameter(
+        "budget",
+        "amount",
+        None,
+        _t("the call's budget", "utlysningens budsjett"),
+        low=1,
+        default_text=_t("the scheme's budget", "ordningens budsjett"),
+    ),
+    _INELIGIBLE,
+    _MUST_FAIL,
+    Parameter(
+        "grant_min",
+        "amount",
+        None,
+        _t("the smallest amount sought", "det minste beløpet det søkes om"),
+        low=1,
+        default_text=_t("5 % of the budget", "5 % av budsjettet"),
+    ),
+    Parameter(
+        "grant_max",
+        "amount",
+        None,
+        _t("the largest amount sought", "det største beløpet det søkes om"),
+        low=1,
+        default_text=_t("20 % of the budget", "20 % av budsjettet"),
+    ),
+    _OUTCOMES,
+)
+
+
+def funding_call(
+    scheme: str | Scheme,
+    *,
+    applications: int = 100,
+    budget: Decimal | int | None = None,
+    ineligible: float = 0.05,
+    must_fail: float = 0.2,
+    grant_min: Decimal | int | None = None,
+    grant_max: Decimal | int | None = None,
+    outcomes: dict[str, float] | None = None,
+    round: str | None = None,
+    project: Scenario | None = None,
+) -> CallScenario:
+    """A whole call of ``scheme``: ``applications`` applications, scored on the scheme's
+    criteria, ranked, and funded in rank order until a grant no longer fits ``budget``
+    (default: the round's or scheme's budget); each funded project continues in its
+    procedure case (the scheme's ``leads_to``), run by ``project`` (default: the ready-made
+    scenario of that procedure), then is followed up and closed.
+
+    Each application asks for an amount between ``grant_min`` and ``grant_max`` (default:
+    5 % and 20 % of the budget). ``simulate(funding_call(...), runs=...)`` gives a
+    ``CallResult``: per call how many applications were funded, reached a purchase and
+    completed, the grants against the budget, and the days and cost to purchase.
+    """
+    chosen = _scheme(scheme)
+    the_round = chosen.round(round)
+    v = _checked(CALL_PARAMETERS[:-1], locals())
+    money = v["budget"]
+    if money is None:
+        money = the_round.budget if the_round.budget is not None else chosen.budget
+    if money is None:
+        raise InvalidParameter("budget", None, _NO_BUDGET)
+    low = v["grant_min"] if v["grant_min"] is not None else (money * Decimal("0.05")).quantize(1)
+    high = v["grant_max"] if v["grant_max"] is not None else (money * Decimal("0.2")).quantize(1)
+    if high < low:
+        raise InvalidParameter(
+            "grant_max",
+            high,
+            Text(en=_GRANT_RANGE.en.format(low=low), nb=_GRANT_RANGE.nb.format(low=low)),
+        )
+    if project is not None and not isinstance(project, Scenario):
+        raise InvalidParameter(
+            "project",
+            project,
+            _t("a Scenario of the funded project's procedure", "et Scenario for prosjektet"),
+        )
+    if project is None and chosen.leads_to is not None:
+        factory = _PROCEDURES.get(chosen.leads_to)
+        project = factory[0]() if factory is not None else None
+    p = _App(
+        chosen,
+        ineligible=v["ineligible"],
+        must_fail=v["must_fail"],
+        funded=0.0,
+        grant=low,
+        outcomes=_outcome_weights(chosen, outcomes),
+        sought=(low, high),
     )
+    return CallScenario(
+        chosen,
+        round=the_round,
+        applications=v["applications"],
+        budget=money,
+        application=_application_scenario(p, funding=False, name=f"{chosen.id} application"),
+        project=project,
+        outcomes=p.outcomes,
+        name=f"{chosen.id} call",
+    )
+
+
+# -- by id --------------------------------------------------------------------------------------
+
+_PROCEDURES: dict[str, tuple[Callable[..., Scenario], tuple[Parameter, ...], tuple[str, ...]]] = {
+    # id: (factory, its parameters, those that matter for the project of a funded application)
+    "innovation-partnership": (
+        innovation_partnership,
+        IP_PARAMETERS,
+        tuple(p.name for p in IP_PARAMETERS),
+    ),
+    "pre-commercial-procurement": (
+        pre_commercial_procurement,
+        PCP_PARAMETERS,
+        tuple(p.name for p in PCP_PARAMETERS),
+    ),
+    "triple-diamond": (triple_diamond, TD_PARAMETERS, ("committed", "revisit")),
+}
+
+_APPLICATION_SUFFIX = "-application"
+
+
+def ids() -> tuple[str, ...]:
+    """The ids ``build`` knows: each procedure, each built-in scheme (a whole call) and each
+    scheme's application procedure (one application on its own)."""
+    return (
+        *_PROCEDURES,
+        *schemes(),
+        *(f"{s}{_APPLICATION_SUFFIX}" for s in schemes()),
+    )
+
+
+def _project_parameters(scheme: Scheme) -> tuple[Parameter, ...]:
+    entry = _PROCEDURES.get(scheme.leads_to or "")
+    if entry is None:
+        return ()
+    return tuple(p for p in entry[1] if p.name in entry[2])
+
+
+def parameters(scenario_id: str) -> tuple[Parameter, ...]:
+    """The parameters of the scenario ``scenario_id`` (see ``ids``), in order.
+
+    For a whole call these are the call's own followed by those of the procedure its
+    funded projects follow.
+
+    ```pycon
+    >>> from innoproc import scenarios
+    >>> [p.name for p in scenarios.parameters("triple-diamond")]
+    ['late', 'prequalified', 'deferred', 'committed', 'revisit', 'grant']
+    >>> [p.name for p in scenarios.parameters("stimulab-2018")][-2:]
+    ['committed', 'revisit']
+
+    ```
+    """
+    if not isinstance(scenario_id, str):
+        raise UnknownScenario(repr(scenario_id), ids())
+    if scenario_id in _PROCEDURES:
+        return _PROCEDURES[scenario_id][1]
+    if scenario_id in schemes():
+        return CALL_PARAMETERS + _project_parameters(schemes()[scenario_id])
+    base = scenario_id.removesuffix(_APPLICATION_SUFFIX)
+    if scenario_id.endswith(_APPLICATION_SUFFIX) and base in schemes():
+        return APPLICATION_PARAMETERS
+    raise UnknownScenario(scenario_id, ids())
+
+
+def build(scenario_id: str, **values: Any) -> Scenario | CallScenario:
+    """The scenario ``scenario_id`` (see ``ids``) with ``values`` for its parameters.
+
+    An unknown id raises ``UnknownScenario``, an unknown parameter ``UnknownParameter``
+    (both list the valid ones), a value out of range ``InvalidParameter``.
+
+    ```pycon
+    >>> from innoproc import scenarios
+    >>> scenarios.build("stimulab-2018", applications=50, committed=0.9)
+    <CallScenario stimulab-2018 call: 50 applications, budget NOK 10,000,000, ...>
+    >>> scenarios.build("triple-diamond", revist=0.5)
+    Traceback (most recent call last):
+    ...
+    innoproc._errors.UnknownParameter: scenario 'triple-diamond' has no parameter 'revist'; ...
+
+    ```
+    """
+    known = parameters(scenario_id)
+    names = tuple(p.name for p in known)
+    for name in values:
+        if name not in names:
+            raise UnknownParameter(name, scenario_id, names)
+    if scenario_id in _PROCEDURES:
+        return _PROCEDURES[scenario_id][0](**values)
+    if scenario_id in schemes():
+        scheme = schemes()[scenario_id]
+        call_names = {p.name for p in CALL_PARAMETERS}
+        own = {k: v for k, v in values.items() if k in call_names}
+        rest = {k: v for k, v in values.items() if k not in call_names}
+        project = None
+        if scheme.leads_to in _PROCEDURES:
+            project = _PROCEDURES[scheme.leads_to][0](**rest)
+        return funding_call(scheme, project=project, **own)
+    return funding_application(scenario_id.removesuffix(_APPLICATION_SUFFIX), **values)

@@ -157,7 +157,7 @@ _TEXTS = {
 }
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Assessment:
     """The verdict on one event for one case at one moment.
 
@@ -219,6 +219,22 @@ class Assessment:
 
     def __str__(self) -> str:
         return self.explain()
+
+    def __repr__(self) -> str:
+        """Short: the event, the state, the verdict and the unmet codes (``explain()`` for
+        the rules in full)."""
+        if not self.allowed:
+            verdict = f"not possible (possible from: {', '.join(self.possible_from) or '-'})"
+        elif self.ok:
+            verdict = "may be applied"
+        else:
+            parts = []
+            if self.unmet:
+                parts.append(f"unmet {', '.join(self.codes)}")
+            if self.missing:
+                parts.append(f"missing {', '.join(self.missing)}")
+            verdict = "refused, " + "; ".join(parts)
+        return f"<Assessment {self.event} in {self.state}: {verdict}>"
 
     def _repr_html_(self) -> str:
         from innoproc._display import assessment_html
