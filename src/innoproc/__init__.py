@@ -31,6 +31,7 @@ from innoproc._errors import (
     InvalidDefinition,
     InvalidPayload,
     NaiveDatetimeError,
+    NoticeFormatError,
     PreconditionFailed,
     StepRefused,
     TransitionNotAllowed,
@@ -39,6 +40,7 @@ from innoproc._errors import (
     UnknownLanguage,
     UnknownProcedure,
     UnknownScheme,
+    UnsupportedNotice,
 )
 from innoproc._procedures import procedures
 from innoproc._procedures.pcp import pre_commercial_procurement
@@ -58,6 +60,7 @@ _LAZY: dict[str, str] = {
     "Edge": "innoproc._diagram",
     "Node": "innoproc._diagram",
     "diagram": "innoproc._diagram",
+    "eforms": "innoproc.eforms",
     "eforms_procedure_type": "innoproc._ocds",
     "to_ocds": "innoproc._ocds",
     "Due": "innoproc._portfolio",
@@ -84,7 +87,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers
-    from innoproc import scenarios, testing
+    from innoproc import eforms, scenarios, testing
     from innoproc._audit import AuditReport, Violation, audit
     from innoproc._diagram import Diagram, Edge, Node, diagram
     from innoproc._ocds import eforms_procedure_type, to_ocds
@@ -150,6 +153,7 @@ __all__ = [
     "InvalidPayload",
     "NaiveDatetimeError",
     "Node",
+    "NoticeFormatError",
     "Portfolio",
     "Precondition",
     "PreconditionFailed",
@@ -172,12 +176,14 @@ __all__ = [
     "UnknownLanguage",
     "UnknownProcedure",
     "UnknownScheme",
+    "UnsupportedNotice",
     "Violation",
     "__version__",
     "audit",
     "deadlines",
     "diagram",
     "dumps",
+    "eforms",
     "eforms_procedure_type",
     "json_schema",
     "loads",
