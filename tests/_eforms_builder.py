@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """A small builder of eForms notices for tests, on the structure of the SDK's cn_24_minimal.
 
 Only the elements innoproc reads are written; the result is a well-formed notice, not one
@@ -55,7 +56,9 @@ class NoticeSpec:
     cpv: str = "72000000"
     more_cpv: Sequence[str] = ()
     value: tuple[str, str] | None = None
-    lots: Sequence[LotSpec] = field(default_factory=lambda: [LotSpec(tender=("2024-04-15+02:00", "12:00:00+02:00"))])
+    lots: Sequence[LotSpec] = field(
+        default_factory=lambda: [LotSpec(tender=("2024-04-15+02:00", "12:00:00+02:00"))]
+    )
     changes: str | None = None
     language: str = "ENG"
     comment: str = ""

@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -161,7 +161,9 @@ def _load(data: bytes | str | os.PathLike[str], max_bytes: int) -> bytes | str:
                 f"{path.name} is more than the limit of {max_bytes} bytes", "file"
             )
         return content
-    raise TypeError(f"'data' must be bytes, XML text or a path, got {type(data).__name__}")
+    raise InvalidPayload(
+        f"'data' must be bytes, XML text or a path, got {type(data).__name__}", "data"
+    )
 
 
 def _parse(content: bytes | str) -> ET.Element:
@@ -204,6 +206,7 @@ def _parse(content: bytes | str) -> ET.Element:
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?")
 _TIME = re.compile(r"(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})?")
 _FIRST_YEAR, _LAST_YEAR = 1990, 2099
+_DECIMAL = re.compile(r"\+?\d+(\.\d*)?|\+?\.\d+")
 
 
 def _offset(text: str | None, where: str) -> tzinfo | None:
@@ -399,12 +402,10 @@ def _amount(parent: ET.Element, key: str, where: str) -> Amount | None:
     text = _text(el)
     if el is None or text is None:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise NoticeFormatError(f"estimated value {text[:40]!r} is not a number", where) from None
-    if not value.is_finite() or value < 0 or len(text) > 40:
+    # xsd:decimal: digits with an optional fraction, no exponent (no 1e999999, no NaN).
+    if len(text) > 40 or not _DECIMAL.fullmatch(text):
         raise NoticeFormatError(f"estimated value {text[:40]!r} is not an amount", where)
+    value = Decimal(text)
     currency = el.get("currencyID")
     if not currency or not re.fullmatch(r"[A-Z]{3}", currency):
         raise NoticeFormatError(f"estimated value {text!r} has no valid currencyID", where)
