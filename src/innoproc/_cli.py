@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from innoproc._text import LANGUAGES
 from innoproc._version import __version__
@@ -19,6 +20,7 @@ _EXAMPLES = """examples:
   innoproc check case.json                   audit a stored or imported case
   innoproc simulate innovation-partnership --runs 10000 --processes 2 \\
       --set market_solution=0.2 --set phase_miss=0.3
+  innoproc notice check notices/*.xml --lang nb   check eForms notices' time limits
 """
 
 
@@ -100,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
         help="a scenario parameter, e.g. market_solution=0.2 (repeatable)",
     )
     simulate.add_argument("--progress", action="store_true", help="show progress on stderr")
+    _notice_parser(commands)
     return parser
 
 
@@ -190,8 +193,103 @@ def _simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notice_parser(commands: Any) -> None:
+    """The ``notice`` command: ``notice check FILE...``."""
+    notice = commands.add_parser(
+        "notice",
+        help="read eForms notices (TED, Doffin) and check their time limits",
+        description="Read eForms notices (TED, Doffin) and work with them.",
+    )
+    sub = notice.add_subparsers(dest="notice_command", required=True, metavar="SUBCOMMAND")
+    check = sub.add_parser(
+        "check",
+        help="check each lot's time limit against the legal minimum",
+        description="Read eForms notices and check each lot's time limit against the legal "
+        "minimum for its procedure type and legal basis, counted under Regulation 1182/71 "
+        "with Norwegian public holidays. A change notice is counted from its original when "
+        "both are given. Exit status: 0 all met (or not assessed), 1 some time limit too "
+        "short, 2 unreadable input.",
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="eForms XML files")
+    check.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    check.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="language of the messages (default: en)"
+    )
+    check.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar on stderr (shown anyway for 10 files or more on a terminal)",
+    )
+
+
+def _notice(args: argparse.Namespace) -> int:
+    """``notice check``: one verdict per file; exit 0 met, 1 not met, 2 unreadable."""
+    import json
+
+    from innoproc._eforms_check import check_notice
+    from innoproc._eforms_read import Notice, read_notice
+    from innoproc._errors import InvalidPayload, NoticeFormatError
+
+    files: list[Path] = args.files
+    shown = args.progress or (len(files) >= 10 and sys.stderr.isatty())
+    notices: list[tuple[Path, Notice | str]] = []
+    for path in _with_progress(files, shown):
+        try:
+            notices.append((path, read_notice(path)))
+        except (OSError, NoticeFormatError) as exc:
+            notices.append((path, str(exc)))
+    by_reference = {n.reference: n for _, n in notices if isinstance(n, Notice)}
+    status = 0
+    results: list[dict[str, Any]] = []
+    for path, notice in notices:
+        if isinstance(notice, str):
+            status = 2
+            print(f"innoproc notice check: {path}: {notice}", file=sys.stderr)
+            results.append({"file": str(path), "error": notice})
+            continue
+        original = by_reference.get(notice.changes) if notice.changes else None
+        try:
+            verdict = check_notice(notice, original=original)
+        except InvalidPayload as exc:  # pragma: no cover - the index matches references
+            status = 2
+            print(f"innoproc notice check: {path}: {exc}", file=sys.stderr)
+            continue
+        if not verdict.ok:
+            status = max(status, 1)
+        if args.json:
+            results.append({"file": str(path), "check": verdict.to_dict()})
+        else:
+            print(f"== {path}")
+            print(verdict.explain(args.lang))
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    return status
+
+
+def _with_progress(files: list[Path], shown: bool) -> Iterator[Path]:
+    """``files``, with a progress bar on stderr when ``shown`` (tqdm if installed)."""
+    if not shown:
+        yield from files
+        return
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the 'progress' extra is not installed: a plain counter
+        for done, path in enumerate(files, 1):
+            sys.stderr.write(f"\r{done}/{len(files)} notices")
+            yield path
+        sys.stderr.write("\n")
+        return
+    yield from tqdm(files, file=sys.stderr, unit="notice", desc="reading")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
     args = _parser().parse_args(argv)
-    handlers = {"demo": _demo, "diagram": _diagram, "check": _check, "simulate": _simulate}
+    handlers = {
+        "demo": _demo,
+        "diagram": _diagram,
+        "check": _check,
+        "simulate": _simulate,
+        "notice": _notice,
+    }
     return handlers[args.command](args)
