@@ -259,6 +259,7 @@ def _instant(day_text: str, time_text: str | None, where: str) -> datetime:
     """The aware instant of an eForms date and optional time (see the module's notes).
 
     ```pycon
+    >>> from innoproc import OSLO
     >>> _instant("2020-05-07+01:00", "23:55:00+01:00", "x").astimezone(OSLO).isoformat()
     '2020-05-08T00:55:00+02:00'
     >>> _instant("2020-05-07Z", None, "x").isoformat()
