@@ -90,3 +90,23 @@ def analyse() -> tuple[float, float, str]:
     compliance = Compliance(clock)
     when = clock.advance(days=1)
     return cases.share("completed"), calls.mean("funded"), f"{built!r}{names}{compliance}{when}"
+
+
+def use_notices(data: bytes, at: datetime) -> tuple[bool, int]:
+    from innoproc import eforms
+
+    try:
+        notice: eforms.Notice = eforms.read_notice(data, max_bytes=1_000_000)
+    except innoproc.NoticeFormatError as error:
+        where: str = error.where
+        return False, len(where)
+    check: eforms.NoticeCheck = eforms.check_notice(notice)
+    lots: tuple[eforms.LotCheck, ...] = check.lots
+    limits: tuple[eforms.Limit, ...] = tuple(limit for lot in lots for limit in lot.limits)
+    earliest: list[datetime] = [limit.earliest for limit in limits]
+    text: str = check.explain("nb")
+    if notice.procedure_type == "innovation":
+        opened: eforms.CaseFromNotice = eforms.open_case_from_notice(notice, at=at, by="Analyst")
+        case: Case = opened.case
+        text += case.reference
+    return check.ok, len(earliest) + len(text)

@@ -35,6 +35,7 @@ from innoproc._errors import (
     InvalidPayload,
     MissingDependency,
     NaiveDatetimeError,
+    NoticeFormatError,
     PreconditionFailed,
     StepRefused,
     TransitionNotAllowed,
@@ -46,6 +47,7 @@ from innoproc._errors import (
     UnknownScenario,
     UnknownScheme,
     UnknownThreshold,
+    UnsupportedNotice,
     UpgradeRefused,
 )
 from innoproc._procedures import procedure, procedure_versions, procedures
@@ -71,6 +73,7 @@ _LAZY: dict[str, str] = {
     "CallResult": "innoproc._call",
     "CallRun": "innoproc._call",
     "CallScenario": "innoproc._call",
+    "eforms": "innoproc.eforms",
     "eforms_procedure_type": "innoproc._ocds",
     "to_ocds": "innoproc._ocds",
     "Due": "innoproc._portfolio",
@@ -99,7 +102,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers
-    from innoproc import plots, scenarios, testing
+    from innoproc import eforms, plots, scenarios, testing
     from innoproc._audit import AuditReport, Violation, audit
     from innoproc._call import ApplicationResult, CallResult, CallRun, CallScenario
     from innoproc._diagram import Diagram, Edge, Node, diagram
@@ -176,6 +179,7 @@ __all__ = [
     "MissingDependency",
     "NaiveDatetimeError",
     "Node",
+    "NoticeFormatError",
     "Portfolio",
     "Precondition",
     "PreconditionFailed",
@@ -201,6 +205,7 @@ __all__ = [
     "UnknownScenario",
     "UnknownScheme",
     "UnknownThreshold",
+    "UnsupportedNotice",
     "UpgradeRecord",
     "UpgradeRefused",
     "UpgradeReport",
@@ -210,6 +215,7 @@ __all__ = [
     "deadlines",
     "diagram",
     "dumps",
+    "eforms",
     "eforms_procedure_type",
     "json_schema",
     "loads",

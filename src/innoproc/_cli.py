@@ -14,7 +14,7 @@ import argparse
 import re
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
@@ -24,6 +24,7 @@ from innoproc._errors import (
     InnoprocError,
     InvalidParameter,
     MissingDependency,
+    NoticeFormatError,
     UnknownLanguage,
     UnknownParameter,
     UnknownProcedure,
@@ -148,6 +149,38 @@ T: dict[str, Text] = {
         nb="en parameter i scenariet, f.eks. market_solution=0.2 (kan gjentas; se under)",
     ),
     "progress": Text(en="show a progress bar on stderr", nb="vis fremdrift på stderr"),
+    "notice": Text(
+        en="read eForms notices (TED, Doffin) and check their time limits",
+        nb="les eForms-kunngjøringer (TED, Doffin) og kontroller fristene",
+    ),
+    "notice_description": Text(
+        en="Read eForms notices (TED, Doffin) and work with them.",
+        nb="Les eForms-kunngjøringer (TED, Doffin) og arbeid med dem.",
+    ),
+    "notice_commands": Text(en="subcommands", nb="underkommandoer"),
+    "notice_check": Text(
+        en="check each lot's time limit against the legal minimum",
+        nb="kontroller fristen i hver delkontrakt mot lovens minstefrist",
+    ),
+    "notice_check_description": Text(
+        en="Read eForms notices and check each lot's time limit against the legal minimum for "
+        "its procedure type and legal basis, counted under Regulation 1182/71 with Norwegian "
+        "public holidays. A change notice is counted from its original when both are given. "
+        "Exit status: 0 all met (or not assessed), 1 some time limit too short, 2 unreadable "
+        "input.",
+        nb="Les eForms-kunngjøringer og kontroller fristen i hver delkontrakt mot minstefristen "
+        "for prosedyren og rettsgrunnlaget, beregnet etter forskrift om tidsfrister i "
+        "EØS-avtalen med norske helligdager. En endringskunngjøring regnes fra den "
+        "opprinnelige når begge er gitt. Avslutningskode: 0 alle oppfylt (eller ikke "
+        "vurdert), 1 en frist er for kort, 2 uleselig fil.",
+    ),
+    "notice_files": Text(en="eForms XML files", nb="eForms XML-filer"),
+    "notice_json": Text(en="print the verdicts as JSON", nb="skriv resultatene som JSON"),
+    "notice_progress": Text(
+        en="show a progress bar on stderr (shown anyway for 10 files or more on a terminal)",
+        nb="vis fremdrift på stderr (vises uansett for 10 filer eller flere i en terminal)",
+    ),
+    "notices_read": Text(en="notices", nb="kunngjøringer"),
     "scenarios_head": Text(
         en="scenarios and their parameters (--set NAME=VALUE; range, default):",
         nb="scenarier og parametrene deres (--set NAVN=VERDI; område, standard):",
@@ -564,6 +597,29 @@ def _parser(lang: str = "en") -> _Parser:
     )
     simulate.add_argument("--progress", action="store_true", help=say("progress"))
     simulate.set_defaults(handler=_simulate)
+
+    notice = command("notice", "notice_description")
+    notice_commands = notice.add_subparsers(
+        dest="notice_command", required=True, metavar="SUBCOMMAND", title=say("notice_commands")
+    )
+    notice_check = notice_commands.add_parser(
+        "check",
+        help=say("notice_check"),
+        description=textwrap.fill(say("notice_check_description"), width=_WIDTH),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        add_help=False,
+        lang=lang,
+    )
+    notice_check.add_argument("-h", "--help", action="help", help=say("help"))
+    notice_check.add_argument(
+        "--lang", type=languages, default=argparse.SUPPRESS, metavar="{en,nb}", help=say("lang")
+    )
+    notice_check.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help=say("notice_files")
+    )
+    notice_check.add_argument("--json", action="store_true", help=say("notice_json"))
+    notice_check.add_argument("--progress", action="store_true", help=say("notice_progress"))
+    notice_check.set_defaults(handler=_notice)
     return parser
 
 
@@ -764,6 +820,66 @@ def _print_call(result: Any, scenario: Any, lang: str) -> None:
 # -- errors in the user's language -----------------------------------------------------------
 
 
+def _notice(args: argparse.Namespace) -> int:
+    """``notice check``: one verdict per file; exit 0 met, 1 not met, 2 unreadable."""
+    import json
+
+    from innoproc._eforms_check import check_notice
+    from innoproc._eforms_read import Notice, read_notice
+    from innoproc._errors import InvalidPayload
+
+    files: list[Path] = args.files
+    shown = args.progress or (len(files) >= 10 and sys.stderr.isatty())
+    notices: list[tuple[Path, Notice | str]] = []
+    for path in _with_progress(files, shown, _say("notices_read", args.lang)):
+        try:
+            notices.append((path, read_notice(path)))
+        except (OSError, NoticeFormatError) as exc:
+            notices.append((path, _file_problem(exc, path, args.lang)))
+    by_reference = {n.reference: n for _, n in notices if isinstance(n, Notice)}
+    status = 0
+    results: list[dict[str, Any]] = []
+    for path, notice in notices:
+        if isinstance(notice, str):
+            status = 2
+            print(f"innoproc notice check: {notice}", file=sys.stderr)
+            results.append({"file": str(path), "error": notice})
+            continue
+        original = by_reference.get(notice.changes) if notice.changes else None
+        try:
+            verdict = check_notice(notice, original=original)
+        except InvalidPayload as exc:  # pragma: no cover - the index matches references
+            status = 2
+            print(f"innoproc notice check: {path}: {exc}", file=sys.stderr)
+            continue
+        if not verdict.ok:
+            status = max(status, 1)
+        if args.json:
+            results.append({"file": str(path), "check": verdict.to_dict()})
+        else:
+            print(f"== {path}")
+            print(verdict.explain(args.lang))
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    return status
+
+
+def _with_progress(files: list[Path], shown: bool, unit: str) -> Iterator[Path]:
+    """``files``, with a progress bar on stderr when ``shown`` (tqdm if installed)."""
+    if not shown:
+        yield from files
+        return
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # the 'progress' extra is not installed: a plain counter
+        for done, path in enumerate(files, 1):
+            sys.stderr.write(f"\r{done}/{len(files)} {unit}")
+            yield path
+        sys.stderr.write("\n")
+        return
+    yield from tqdm(files, file=sys.stderr, unit=unit)
+
+
 class _Failure(Exception):
     """A command-line mistake with a text of ``T`` (``key``) and its values."""
 
@@ -810,7 +926,7 @@ def _describe(exc: BaseException, lang: str) -> str:
 def _file_problem(exc: BaseException, path: object, lang: str) -> str:
     if isinstance(exc, FileNotFoundError):
         return _say("not_found", lang, file=path)
-    if isinstance(exc, CaseFormatError):
+    if isinstance(exc, (CaseFormatError, NoticeFormatError)):
         return _say("case_format", lang, file=path, message=exc)
     reason = getattr(exc, "strerror", None) or type(exc).__name__
     return _say("unreadable", lang, file=path, reason=reason)

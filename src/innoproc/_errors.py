@@ -361,3 +361,32 @@ class MissingDependency(InnoprocError, ImportError):
             f"{self.feature} needs {self.package}, which is not installed: "
             f"pip install 'innoproc[{self.extra}]'"
         )
+
+
+class NoticeFormatError(InnoprocError, ValueError):
+    """An eForms notice could not be read: not XML, refused as unsafe, or not a notice.
+
+    ``where`` says where the problem is: ``"line 3, column 7"`` for a parse error, or the
+    XPath of the element concerned (as the eForms SDK writes it, for example
+    ``/*/cbc:IssueDate``).
+    """
+
+    def __init__(self, message: str, where: str = "/*") -> None:
+        super().__init__(message, where)
+        self.message = message
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.message} (at {self.where})"
+
+
+class UnsupportedNotice(InnoprocError, ValueError):
+    """A notice was read, but cannot be used for what was asked (``reason`` says why)."""
+
+    def __init__(self, notice_id: str, reason: str) -> None:
+        super().__init__(notice_id, reason)
+        self.notice_id = notice_id
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"notice {self.notice_id}: {self.reason}"
