@@ -25,13 +25,17 @@ from innoproc._engine.fields import Field
 from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
 from innoproc._errors import (
     CaseFormatError,
+    CaseNotFound,
     ChronologyError,
     ConcurrencyConflict,
+    DeletionRefused,
+    DuplicateCase,
     InnoprocError,
     InvalidDefinition,
     InvalidPayload,
     NaiveDatetimeError,
     PreconditionFailed,
+    SchemaVersionError,
     StepRefused,
     TransitionNotAllowed,
     UnknownEvent,
@@ -80,11 +84,15 @@ _LAZY: dict[str, str] = {
     "SimulationResult": "innoproc._simulate",
     "simulate": "innoproc._simulate",
     "scenarios": "innoproc.scenarios",
+    "store": "innoproc.store",
     "testing": "innoproc.testing",
+    "TimeLimit": "innoproc._time_limits",
+    "time_limits": "innoproc._time_limits",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers
     from innoproc import scenarios, testing
+    from innoproc import store as store  # not in __all__: an optional extra
     from innoproc._audit import AuditReport, Violation, audit
     from innoproc._diagram import Diagram, Edge, Node, diagram
     from innoproc._ocds import eforms_procedure_type, to_ocds
@@ -101,6 +109,7 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checke
         Scheme,
     )
     from innoproc._simulate import RunResult, Scenario, Sim, SimulationResult, simulate
+    from innoproc._time_limits import TimeLimit, time_limits
 
 
 def __getattr__(name: str) -> Any:
@@ -119,6 +128,8 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
+# ``innoproc.store`` is reachable as an attribute (lazily) but not star-exported: it needs the
+# optional 'store' extra, and ``from innoproc import *`` must work without it.
 __all__ = [
     "APPLICANT_KINDS",
     "FORMAT_VERSION",
@@ -128,14 +139,17 @@ __all__ = [
     "AuditReport",
     "Case",
     "CaseFormatError",
+    "CaseNotFound",
     "ChronologyError",
     "ConcurrencyConflict",
     "Context",
     "Criterion",
     "DateParseError",
+    "DeletionRefused",
     "Deliverable",
     "Diagram",
     "Due",
+    "DuplicateCase",
     "Edge",
     "Eligibility",
     "Event",
@@ -157,6 +171,7 @@ __all__ = [
     "Round",
     "RunResult",
     "Scenario",
+    "SchemaVersionError",
     "Scheme",
     "Shortfall",
     "Sim",
@@ -166,6 +181,7 @@ __all__ = [
     "StepRecord",
     "StepRefused",
     "Text",
+    "TimeLimit",
     "TransitionNotAllowed",
     "UnknownEvent",
     "UnknownFact",
@@ -194,5 +210,6 @@ __all__ = [
     "schemes",
     "simulate",
     "testing",
+    "time_limits",
     "to_ocds",
 ]
