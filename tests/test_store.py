@@ -214,6 +214,22 @@ class StoreContract:
         assert info.value.reference == "2024/0173"
         assert store.get("2024/0173").state == "needs"
 
+    def test_add_many(self, store: CaseStore) -> None:
+        """Many cases go in one transaction; a reference taken or given twice stores none."""
+        seen: list[str] = []
+        store.subscribe(lambda case, entry: seen.append(f"{case.reference}:{entry.seq}"))
+        batch = [renamed(in_needs(), f"B-{i}") for i in range(3)]
+        assert [r.revision for r in store.add_many(batch)] == [1, 1, 1]
+        assert seen == ["B-0:1", "B-1:1", "B-2:1"]
+        assert store.add_many([]) == ()
+        again = [renamed(in_needs(), "B-3"), renamed(in_needs(), "B-1")]
+        with pytest.raises(innoproc.DuplicateCase, match="'B-1'"):
+            store.add_many(again)
+        twice = [renamed(in_needs(), "B-4"), renamed(in_needs(), "B-4")]
+        with pytest.raises(innoproc.DuplicateCase, match="'B-4'"):
+            store.add_many(twice)
+        assert [c.reference for c in store.find()] == ["B-0", "B-1", "B-2"]
+
     def test_unknown_reference(self, store: CaseStore) -> None:
         """Loading a reference that is not stored raises CaseNotFound."""
         with pytest.raises(innoproc.CaseNotFound, match="'2099/1'"):

@@ -93,16 +93,20 @@ class Recorder:
 
     # -- writing --------------------------------------------------------------------------
 
-    def insert_case(self, row: CaseRow, entries: Sequence[EntryRow]) -> None:
-        """Insert a new case and its history; ``DuplicateCase`` if the reference is taken."""
+    def insert_cases(self, cases_: Sequence[tuple[CaseRow, Sequence[EntryRow]]]) -> None:
+        """Insert new cases and their histories in one transaction; ``DuplicateCase`` (and
+        nothing written) if a reference is taken."""
         try:
             with self.writing() as conn:
-                conn.execute(insert(cases), [row.values()])
+                conn.execute(insert(cases), [row.values() for row, _ in cases_])
+                entries = [e for row, rows in cases_ for e in _entries(row.reference, rows)]
                 if entries:
-                    conn.execute(insert(history), _entries(row.reference, entries))
+                    conn.execute(insert(history), entries)
         except IntegrityError:
-            if self.revision(row.reference) is not None:
-                raise DuplicateCase(row.reference) from None
+            references = [row.reference for row, _ in cases_]
+            taken = self.stored(references)
+            if taken:
+                raise DuplicateCase(next(r for r in references if r in taken)) from None
             raise
 
     def append(
@@ -168,6 +172,16 @@ class Recorder:
 
     # -- reading --------------------------------------------------------------------------
 
+    def stored(self, references: Sequence[str]) -> set[str]:
+        """Which of ``references`` are stored."""
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(references), 500):
+                chunk = references[i : i + 500]
+                query = select(cases.c.reference).where(cases.c.reference.in_(chunk))
+                found.update(conn.execute(query).scalars())
+        return found
+
     def revision(self, reference: str) -> int | None:
         """The stored revision of a case, or ``None`` when it is not stored."""
         with self.engine.connect() as conn:
@@ -179,27 +193,27 @@ class Recorder:
     def document(self, reference: str) -> tuple[str, int, list[str]] | None:
         """A case's header, revision and history entries' JSON, or ``None``.
 
-        The case row is read first and the history up to its revision next: rows are only
-        ever appended together with the case row, so the two reads agree without a
-        transaction that would hold locks.
+        One statement reads the case row and its history up to the row's revision, so the
+        two agree whatever is being written meanwhile.
         """
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(cases.c.header, cases.c.revision).where(cases.c.reference == reference)
-            ).first()
-            if row is None:
-                return None
-            header, revision = row
-            entries = (
-                conn.execute(
-                    select(history.c.entry)
-                    .where(history.c.reference == reference, history.c.seq <= revision)
-                    .order_by(history.c.seq)
+        query = (
+            select(cases.c.header, cases.c.revision, history.c.entry)
+            .select_from(
+                cases.outerjoin(
+                    history,
+                    (history.c.reference == cases.c.reference)
+                    & (history.c.seq <= cases.c.revision),
                 )
-                .scalars()
-                .all()
             )
-            return header, revision, list(entries)
+            .where(cases.c.reference == reference)
+            .order_by(history.c.seq)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        if not rows:
+            return None
+        header, revision, _ = rows[0]
+        return header, revision, [entry for _, _, entry in rows if entry is not None]
 
     def documents(self, batch: int = 200) -> Iterator[tuple[str, str, int, list[str]]]:
         """Every stored case (reference, header, revision, entries' JSON), by reference,

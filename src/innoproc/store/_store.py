@@ -21,6 +21,7 @@ from innoproc._errors import (
     CaseNotFound,
     ConcurrencyConflict,
     DeletionRefused,
+    DuplicateCase,
     InvalidPayload,
     SchemaVersionError,
 )
@@ -278,7 +279,32 @@ class CaseStore:
 
         ``opened`` is the instant of its first history entry, or now if it has none.
         """
+        return self.add_many([case])[0]
+
+    def add_many(self, cases_: Iterable[Case]) -> tuple[SaveResult, ...]:
+        """Store new cases in one transaction (an import from another system, say).
+
+        All or nothing: if a reference is taken, or given twice, ``DuplicateCase`` names
+        it and no case is stored. Hooks run for every entry after the commit.
+        """
         recorder = self._ready()
+        prepared: list[tuple[Case, CaseRow, tuple[HistoryEntry, ...], list[EntryRow]]] = []
+        seen: set[str] = set()
+        for case in cases_:
+            row, entries, rows = self._new_row(case)
+            if case.reference in seen:
+                raise DuplicateCase(case.reference)
+            seen.add(case.reference)
+            prepared.append((case, row, entries, rows))
+        if not prepared:
+            return ()
+        recorder.insert_cases([(row, rows) for _, row, _, rows in prepared])
+        return tuple(
+            SaveResult(case, len(entries), entries, self._notify(case, entries))
+            for case, _, entries, _ in prepared
+        )
+
+    def _new_row(self, case: Case) -> tuple[CaseRow, tuple[HistoryEntry, ...], list[EntryRow]]:
         header, fragments, entries = self._cut(case)
         for name, value in (
             ("reference", case.reference),
@@ -299,8 +325,7 @@ class CaseStore:
             next_due_code=code,
             header=header,
         )
-        recorder.insert_case(row, _rows(entries, fragments))
-        return SaveResult(case, len(entries), entries, self._notify(case, entries))
+        return row, entries, _rows(entries, fragments)
 
     def get(self, reference: str) -> Case:
         """Load a stored case (``CaseNotFound`` if there is none).
