@@ -35,11 +35,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from _builders import PM, day, in_market_dialogue, in_needs  # noqa: E402
-from sqlalchemy import create_engine  # noqa: E402
+from _builders import PM, day, in_market_dialogue, in_needs
+from sqlalchemy import create_engine
 
-import innoproc  # noqa: E402
-from innoproc.store import CaseStore  # noqa: E402
+import innoproc
+from innoproc.store import CaseStore
 
 OSLO = innoproc.OSLO
 FUND = "municipal-innovation-fund"
