@@ -74,3 +74,27 @@ def use(at: datetime) -> tuple[str, int, bool]:
     except innoproc.TransitionNotAllowed as wrong:
         messages.append(wrong.assessment.explain())
     return step.target, len(history) + len(messages), assessment.ok
+
+
+def store(at: datetime) -> list[str]:
+    from datetime import timedelta
+
+    from innoproc.store import CaseStore, CaseSummary, HookFailure, SaveResult
+
+    def notify(case: Case, entry: HistoryEntry) -> None:
+        print(case.reference, entry.name)
+
+    with CaseStore("sqlite://", procedures=[declare()]) as cases:
+        cases.create_schema()
+        cases.subscribe(notify, kind="step", names=["cancel"])
+        added: SaveResult = cases.add(innoproc.open_case("trial", reference="1", authority="A"))
+        with cases.edit("1") as case:
+            case.apply("finish", at=at, by="Clerk")
+        loaded: Case = cases.get("1")
+        result: SaveResult = cases.save(loaded, expected_revision=loaded.revision)
+        failures: tuple[HookFailure, ...] = result.hook_failures
+        due: list[CaseSummary] = cases.due(within=timedelta(days=14), at=at)
+        limits: tuple[innoproc.TimeLimit, ...] = innoproc.time_limits(loaded, at=at)
+        return [added.case.reference, *(c.reference for c in due), *(t.code for t in limits)] + [
+            str(f.error) for f in failures
+        ]
