@@ -173,7 +173,8 @@ class CaseStore:
 
     ``database`` is a SQLAlchemy URL (``"postgresql+psycopg://user@host/db"``,
     ``"sqlite:///cases.db"``) or an ``Engine`` of the host's; an engine the store created is
-    disposed of by ``close``. ``procedures`` adds the host's own procedure declarations, as
+    disposed of by ``close``, and ``engine_options`` are passed on to SQLAlchemy's
+    ``create_engine``. ``procedures`` adds the host's own procedure declarations, as
     for ``innoproc.loads``. ``deletable`` is the host's rule for deleting cases (given the
     case, true when it may be deleted); without it, ``delete`` refuses every case.
 
