@@ -199,7 +199,8 @@ class CaseStore:
                 self._engine, self._owned = create_engine(database, **engine_options), True
             except ArgumentError as exc:
                 raise InvalidPayload(
-                    f"'database' must be a SQLAlchemy database URL, got {database!r}: {exc}",
+                    "'database' must be a SQLAlchemy database URL such as "
+                    f"'postgresql+psycopg://user@host/cases' or 'sqlite:///cases.db' ({exc})",
                     "database",
                 ) from None
             except ImportError as exc:
