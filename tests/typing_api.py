@@ -110,3 +110,27 @@ def use_notices(data: bytes, at: datetime) -> tuple[bool, int]:
         case: Case = opened.case
         text += case.reference
     return check.ok, len(earliest) + len(text)
+
+
+def store(at: datetime) -> list[str]:
+    from datetime import timedelta
+
+    from innoproc.store import CaseStore, CaseSummary, HookFailure, SaveResult
+
+    def notify(case: Case, entry: HistoryEntry) -> None:
+        print(case.reference, entry.name)
+
+    with CaseStore("sqlite://", procedures=[declare()]) as cases:
+        cases.create_schema()
+        cases.subscribe(notify, kind="step", names=["cancel"])
+        added: SaveResult = cases.add(innoproc.open_case("trial", reference="1", authority="A"))
+        with cases.edit("1") as case:
+            case.apply("finish", at=at, by="Clerk")
+        loaded: Case = cases.get("1")
+        result: SaveResult = cases.save(loaded, expected_revision=loaded.revision)
+        failures: tuple[HookFailure, ...] = result.hook_failures
+        due: list[CaseSummary] = cases.due(within=timedelta(days=14), at=at)
+        limits: tuple[innoproc.TimeLimit, ...] = innoproc.time_limits(loaded, at=at)
+        return [added.case.reference, *(c.reference for c in due), *(t.code for t in limits)] + [
+            str(f.error) for f in failures
+        ]

@@ -26,8 +26,11 @@ from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord, Upgra
 from innoproc._engine.upgrade import UpgradeReport
 from innoproc._errors import (
     CaseFormatError,
+    CaseNotFound,
     ChronologyError,
     ConcurrencyConflict,
+    DeletionRefused,
+    DuplicateCase,
     InnoprocError,
     InvalidArgument,
     InvalidDefinition,
@@ -37,6 +40,7 @@ from innoproc._errors import (
     NaiveDatetimeError,
     NoticeFormatError,
     PreconditionFailed,
+    SchemaVersionError,
     StepRefused,
     TransitionNotAllowed,
     UnknownEvent,
@@ -97,12 +101,16 @@ _LAZY: dict[str, str] = {
     "simulate": "innoproc._simulate",
     "plots": "innoproc.plots",
     "scenarios": "innoproc.scenarios",
+    "store": "innoproc.store",
     "testing": "innoproc.testing",
     "Clock": "innoproc.testing",
+    "TimeLimit": "innoproc._time_limits",
+    "time_limits": "innoproc._time_limits",
 }
 
 if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers
     from innoproc import eforms, plots, scenarios, testing
+    from innoproc import store as store  # not in __all__: an optional extra
     from innoproc._audit import AuditReport, Violation, audit
     from innoproc._call import ApplicationResult, CallResult, CallRun, CallScenario
     from innoproc._diagram import Diagram, Edge, Node, diagram
@@ -120,6 +128,7 @@ if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checke
         Scheme,
     )
     from innoproc._simulate import RunResult, Scenario, Sim, SimulationResult, simulate
+    from innoproc._time_limits import TimeLimit, time_limits
     from innoproc.testing import Clock
 
 
@@ -139,6 +148,8 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
+# ``innoproc.store`` is reachable as an attribute (lazily) but not star-exported: it needs the
+# optional 'store' extra, and ``from innoproc import *`` must work without it.
 __all__ = [
     "APPLICANT_KINDS",
     "FORMAT_VERSION",
@@ -153,15 +164,18 @@ __all__ = [
     "CallScenario",
     "Case",
     "CaseFormatError",
+    "CaseNotFound",
     "ChronologyError",
     "Clock",
     "ConcurrencyConflict",
     "Context",
     "Criterion",
     "DateParseError",
+    "DeletionRefused",
     "Deliverable",
     "Diagram",
     "Due",
+    "DuplicateCase",
     "Edge",
     "Eligibility",
     "Event",
@@ -187,6 +201,7 @@ __all__ = [
     "Round",
     "RunResult",
     "Scenario",
+    "SchemaVersionError",
     "Scheme",
     "Shortfall",
     "Sim",
@@ -196,6 +211,7 @@ __all__ = [
     "StepRecord",
     "StepRefused",
     "Text",
+    "TimeLimit",
     "TransitionNotAllowed",
     "UnknownEvent",
     "UnknownFact",
@@ -236,6 +252,7 @@ __all__ = [
     "simulate",
     "testing",
     "thresholds",
+    "time_limits",
     "to_ocds",
     "triple_diamond",
 ]

@@ -390,3 +390,69 @@ class UnsupportedNotice(InnoprocError, ValueError):
 
     def __str__(self) -> str:
         return f"notice {self.notice_id}: {self.reason}"
+
+
+class CaseNotFound(InnoprocError, LookupError):
+    """No case with this reference is stored."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference)
+        self.reference = reference
+
+    def __str__(self) -> str:
+        return f"no case with reference {self.reference!r} is stored"
+
+
+class DuplicateCase(InnoprocError, ValueError):
+    """A case with this reference is already stored; nothing was written."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference)
+        self.reference = reference
+
+    def __str__(self) -> str:
+        return (
+            f"a case with reference {self.reference!r} is already stored; load that case, "
+            "or give the new case another reference"
+        )
+
+
+class DeletionRefused(InnoprocError):
+    """The store's deletion rule does not allow deleting this case; nothing was deleted."""
+
+    def __init__(self, reference: str, reason: str) -> None:
+        super().__init__(reference, reason)
+        self.reference = reference
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"case {self.reference!r} may not be deleted: {self.reason}"
+
+
+class SchemaVersionError(InnoprocError, RuntimeError):
+    """The database's case store schema is missing, older or newer than this innoproc's.
+
+    ``found`` is the database's schema version (``None`` when there is no schema),
+    ``expected`` the version this innoproc uses.
+    """
+
+    def __init__(self, found: int | None, expected: int) -> None:
+        super().__init__(found, expected)
+        self.found = found
+        self.expected = expected
+
+    def __str__(self) -> str:
+        if self.found is None:
+            return (
+                f"the database has no case store tables (expected schema version "
+                f"{self.expected}); create the schema before using the store"
+            )
+        if self.found < self.expected:
+            return (
+                f"the case store schema is at version {self.found}, this innoproc needs "
+                f"version {self.expected}; upgrade the schema before using the store"
+            )
+        return (
+            f"the case store schema is at version {self.found}, newer than version "
+            f"{self.expected} that this innoproc knows; upgrade innoproc"
+        )

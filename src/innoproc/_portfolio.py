@@ -25,7 +25,7 @@ from innoproc._errors import (
 from innoproc._schemes import schemes
 from innoproc._schemes.model import Scheme
 from innoproc._text import Text
-from innoproc.deadlines import end_of_day, schedule
+from innoproc._time_limits import funded_schedule
 
 
 def _scheme(scheme: str | Scheme) -> Scheme:
@@ -340,47 +340,10 @@ class Portfolio:
 
     def schedule(self, application: Case) -> list[Due]:
         """The follow-ups and deliverables of a funded application, with due instants."""
-        funded = [e for e in application.history if isinstance(e, StepRecord) and e.event == "fund"]
-        if not funded:
-            return []
-        step = funded[-1]
-        start = step.at
-        held = {str(r.get("code")): r.at for r in _facts(application, "follow-up-held")}
-        delivered = {str(r.get("code")) for r in _facts(application, "deliverable-submitted")}
-        end: datetime | None = None
-        if "project_end" in step.payload:
-            end = end_of_day(step.payload["project_end"])
-        elif self.scheme.project_length is not None:
-            end = schedule(start, self.scheme.project_length, 1)[0]
-        anchors: dict[str, datetime | None] = {"funding": start, "end": end}
-        result: list[Due] = []
-        for f in self.scheme.follow_ups:
-            base = anchors.get(f.anchor)
-            if f.anchor == "kickoff":
-                base = held.get("kickoff", anchors.get("kickoff"))
-            if base is None:
-                continue
-            due = schedule(base, f.after, 1)[0]
-            anchors[f.code] = due
-            if f.code == "kickoff":
-                anchors["kickoff"] = due
-            result.append(
-                Due(application.reference, "follow-up", f.code, f.title, due, f.code in held)
-            )
-        for d in self.scheme.deliverables:
-            due_at = anchors.get(d.due)
-            if due_at is not None:
-                result.append(
-                    Due(
-                        application.reference,
-                        "deliverable",
-                        d.code,
-                        d.title,
-                        due_at,
-                        d.code in delivered,
-                    )
-                )
-        return sorted(result, key=lambda item: item.due)
+        return [
+            Due(t.reference, t.kind, t.code, t.title, t.due, t.done)
+            for t in funded_schedule(self.scheme, application.reference, application.history)
+        ]
 
     def _open_items(self) -> list[Due]:
         return [
@@ -431,10 +394,6 @@ class Portfolio:
             f"<Portfolio {self.scheme.id} round {self.round.name}: {len(self)} applications, "
             f"{self.counts()}>"
         )
-
-
-def _facts(application: Case, name: str) -> list[Any]:
-    return [e for e in application.history if getattr(e, "fact", None) == name]
 
 
 def application_procedures() -> Mapping[str, Any]:
