@@ -189,6 +189,18 @@ class Assessment:
         """The codes of the unmet preconditions."""
         return tuple(f.code for f in self.unmet)
 
+    @property
+    def status(self) -> str:
+        """What a screen should show for the step: ``"ok"`` (may be applied now),
+        ``"needs-input"`` (allowed and nothing unmet, but required fields are still to be
+        given: offer the form), ``"refused"`` (a blocking rule is unmet) or ``"not-possible"``
+        (the step does not start from the case's state)."""
+        if not self.allowed:
+            return "not-possible"
+        if self.unmet:
+            return "refused"
+        return "needs-input" if self.missing else "ok"
+
     def __bool__(self) -> bool:
         return self.ok
 

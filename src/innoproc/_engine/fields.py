@@ -134,6 +134,8 @@ class Field:
     """A named, typed entry of an event's or a fact's payload.
 
     ``choices`` limits a text field to the values listed (an enumeration a form can offer).
+    ``title`` is the field's short label in English (translated through the catalogues; the
+    name, made readable, when empty) and ``doc`` its help text.
 
     ```pycon
     >>> from datetime import date
@@ -152,6 +154,12 @@ class Field:
     required: bool = True
     doc: str = ""
     choices: tuple[str, ...] = attrs.field(default=(), converter=_choices)
+    title: str = ""
+
+    @property
+    def label(self) -> str:
+        """The field's short label in English: ``title``, or the name made readable."""
+        return self.title or self.name.replace("_", " ").capitalize()
 
     def __attrs_post_init__(self) -> None:
         if self.choices and self.kind not in ("text", "texts"):
