@@ -133,9 +133,6 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     return found
 
 
-_MISSING = "\x00"
-
-
 def translate(message: str, lang: str, context: str | None = None) -> str:
     """``message`` (English) in ``lang``, from its catalogue, falling back as ``FALLBACKS``
     says and then to the English."""
@@ -146,17 +143,30 @@ def translate(message: str, lang: str, context: str | None = None) -> str:
         if candidate == "en":
             break
         catalogue = _catalogue(candidate)
-        if context is None:
-            found = catalogue.gettext(message) if _has(catalogue, message) else _MISSING
-        else:
-            found = (
-                catalogue.pgettext(context, message)
-                if _has(catalogue, f"{context}\x04{message}")
-                else _MISSING
+        key = message if context is None else f"{context}\x04{message}"
+        if _has(catalogue, key):
+            return catalogue.gettext(message) if context is None else catalogue.pgettext(
+                context, message
             )
-        if found is not _MISSING:
-            return found
     return message
+
+
+def translate_plural(
+    singular: str, plural: str, n: int, lang: str, context: str | None = None
+) -> str | None:
+    """The form of a text with a plural for the number ``n`` in ``lang``'s own catalogue,
+    or ``None`` when that catalogue lacks it."""
+    if lang == "en":
+        return singular if n == 1 else plural
+    _read_environment()
+    catalogue = _catalogue(lang)
+    key = singular if context is None else f"{context}\x04{singular}"
+    messages = getattr(catalogue, "_catalog", None)
+    if messages is None or (key, 0) not in messages:
+        return None
+    if context is None:
+        return catalogue.ngettext(singular, plural, n)
+    return catalogue.npgettext(context, singular, plural, n)
 
 
 def _has(catalogue: gettext.NullTranslations, key: str) -> bool:

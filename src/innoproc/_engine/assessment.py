@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from innoproc import _i18n
 from innoproc._errors import InvalidDefinition
 from innoproc._text import Source, Text
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from innoproc._engine.declare import Procedure
 
 #: What a rule is: a legal requirement, a requirement of a funding programme, or good
 #: practice. Legal and programme requirements block a step when unmet; good practice is
@@ -18,9 +22,9 @@ FindingKind = Literal["legal", "programme", "practice"]
 KINDS: tuple[str, ...] = ("legal", "programme", "practice")
 
 KIND_LABELS: dict[str, Text] = {
-    "legal": Text(en="legal requirement", nb="lovkrav"),
-    "programme": Text(en="programme requirement", nb="krav i programmet"),
-    "practice": Text(en="good practice", nb="god praksis"),
+    "legal": Text("legal requirement"),
+    "programme": Text("programme requirement"),
+    "practice": Text("good practice"),
 }
 
 
@@ -43,10 +47,12 @@ def _freeze(details: Mapping[str, Any]) -> Mapping[str, Any]:
 class Shortfall:
     """What a precondition's test returns when the rule is not met, with the particulars.
 
-    ``en`` and ``nb`` explain this case's shortfall (the rule itself is stated by the
-    precondition; ``nb`` defaults to ``en``); ``details`` carries the figures a program may
-    want (dates, counts). ``source`` cites the finding where it rests on another source than
-    the rule's own (for example the framework in force on the day, for a dated rule).
+    ``text`` explains this case's shortfall (the rule itself is stated by the precondition):
+    a ``Text``, usually with the figures as values (``Text("Phase {phase} is not evaluated.",
+    phase=2)``), or plain English with an optional bokmål translation (``Shortfall("...",
+    "...")``, for a host's own rules). ``details`` carries the figures a program may want
+    (dates, counts). ``source`` cites the finding where it rests on another source than the
+    rule's own (for example the framework in force on the day, for a dated rule).
 
     ```pycon
     >>> Shortfall("only 2 candidates invited", "bare 2 kandidater invitert", invited=2).details
@@ -55,23 +61,36 @@ class Shortfall:
     ```
     """
 
-    __slots__ = ("details", "en", "nb", "source")
+    __slots__ = ("details", "source", "text")
 
     def __init__(
-        self, en: str = "", nb: str = "", /, source: Source | None = None, **details: Any
+        self, text: Text | str = "", nb: str = "", /, source: Source | None = None, **details: Any
     ) -> None:
-        self.en = en
-        self.nb = nb or en
+        if isinstance(text, Text):
+            self.text: Text | None = text
+        elif text:
+            self.text = Text(text, nb or None)
+        else:
+            self.text = None
         self.source = source
         self.details: Mapping[str, Any] = _freeze(details)
+
+    @property
+    def en(self) -> str:
+        """The explanation in English ("" when there is none)."""
+        return "" if self.text is None else self.text.get("en")
+
+    @property
+    def nb(self) -> str:
+        """The explanation in Norwegian bokmål ("" when there is none)."""
+        return "" if self.text is None else self.text.get("nb")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Shortfall):
             return NotImplemented
-        return (type(self), self.en, self.nb, self.source, dict(self.details)) == (
+        return (type(self), self.text, self.source, dict(self.details)) == (
             type(other),
-            other.en,
-            other.nb,
+            other.text,
             other.source,
             dict(other.details),
         )
@@ -79,7 +98,7 @@ class Shortfall:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.en!r}, {self.nb!r}, **{dict(self.details)!r})"
+        return f"{type(self).__name__}({self.text!r}, **{dict(self.details)!r})"
 
 
 class Advice(Shortfall):
@@ -96,8 +115,8 @@ class Finding:
 
     ``kind`` says what the rule is: ``"legal"`` (a legal requirement), ``"programme"`` (a
     funding programme's requirement) or ``"practice"`` (good practice, which never blocks).
-    ``message(lang)`` gives a plain-language sentence in English (``"en"``) or Norwegian
-    bokmål (``"nb"``).
+    ``message(lang)`` gives it in plain language in ``lang`` (``"en"``, ``"nb"``, ``"nn"``;
+    ``None``: the process's default).
     """
 
     code: str
@@ -112,8 +131,9 @@ class Finding:
         """True when the finding blocks the step (a legal or programme requirement)."""
         return self.kind != "practice"
 
-    def message(self, lang: str = "en") -> str:
+    def message(self, lang: str | None = None) -> str:
         """The rule, followed by what is wrong in this case, in ``lang``."""
+        lang = _i18n.resolve(lang)
         text = self.rule.get(lang)
         if self.explanation is not None:
             text = f"{text} {self.explanation.get(lang)}"
@@ -122,39 +142,33 @@ class Finding:
     def __str__(self) -> str:
         return f"[{self.code}] {self.message()} ({self.source})"
 
-    def label(self, lang: str = "en") -> str:
+    def label(self, lang: str | None = None) -> str:
         """What kind of rule this is, in ``lang`` (``"legal requirement"``...)."""
         return KIND_LABELS[self.kind].get(lang)
 
+    def lines(self, lang: str | None = None) -> list[str]:
+        """The finding as a refusal shows it: the code, the kind and the message, then the
+        source."""
+        lang = _i18n.resolve(lang)
+        return [
+            _FINDING.with_values(
+                code=self.code, kind=self.label(lang).capitalize(), message=self.message(lang)
+            ).get(lang),
+            _SOURCE.with_values(source=self.source.cite(lang)).get(lang),
+        ]
 
-_TEXTS = {
-    "en": {
-        "ok": "{event!r} may be applied in state {state!r}.",
-        "wrong_state": (
-            "{event!r} is not possible in state {state!r}; it is possible from: {sources}."
-        ),
-        "refused": "{event!r} cannot be applied in state {state!r}:",
-        "unmet": "{n} unmet precondition(s):",
-        "missing": "missing field(s): {fields}",
-        "unassessed": "not assessed until those fields are given: {codes}",
-        "source": "Source",
-        "none": "none (a final state)",
-        "advice": "advice (does not block):",
-    },
-    "nb": {
-        "ok": "{event!r} kan utføres i tilstanden {state!r}.",
-        "wrong_state": (
-            "{event!r} er ikke mulig i tilstanden {state!r}; det er mulig fra: {sources}."
-        ),
-        "refused": "{event!r} kan ikke utføres i tilstanden {state!r}:",
-        "unmet": "{n} vilkår er ikke oppfylt:",
-        "missing": "mangler felt: {fields}",
-        "unassessed": "vurderes først når feltene er oppgitt: {codes}",
-        "source": "Kilde",
-        "none": "ingen (en sluttilstand)",
-        "advice": "råd (hindrer ikke steget):",
-    },
-}
+
+_FINDING = Text("[{code}] {kind}: {message}")
+_SOURCE = Text("Source: {source}")
+_OK = Text("{event} may be done now; the case is in {state}.")
+_REFUSED = Text("{event} cannot be done now; the case is in {state}.")
+_NOT_POSSIBLE = Text(
+    "{event} is not possible while the case is in {state}; it is possible from {states}."
+)
+_UNMET = Text("Rules not met ({n}):")
+_MISSING = Text("Still to be filled in: {fields}.")
+_UNASSESSED = Text("Judged once those are given: {rules}.")
+_ADVICE = Text("Advice, which does not stop the step:")
 
 
 @attrs.frozen(repr=False)
@@ -178,6 +192,8 @@ class Assessment:
     missing: tuple[str, ...] = ()
     unassessed: tuple[str, ...] = ()
     advice: tuple[Finding, ...] = ()
+    procedure: Procedure | None = attrs.field(default=None, eq=False, repr=False)
+    """The procedure (version) assessed, for the titles of its states, steps and fields."""
 
     @property
     def ok(self) -> bool:
@@ -204,30 +220,48 @@ class Assessment:
     def __bool__(self) -> bool:
         return self.ok
 
-    def explain(self, lang: str = "en") -> str:
-        """A plain-language explanation, one line per unmet precondition, in ``lang``."""
-        texts = _TEXTS.get(lang)
-        if texts is None:
-            Text("x", "x").get(lang)  # raises UnknownLanguage with the known languages
-            raise AssertionError("unreachable")  # pragma: no cover
+    def explain(self, lang: str | None = None) -> str:
+        """A plain-language explanation in ``lang`` (the process's default when ``None``):
+        the verdict, then every unmet rule with its code, kind and source, what is still to
+        be filled in, and any advice."""
+        lang = _i18n.resolve(lang)
+        event, state = self.event_title(lang), self.state_title(self.state, lang)
         if not self.allowed:
-            sources = ", ".join(repr(s) for s in self.possible_from) or texts["none"]
-            return texts["wrong_state"].format(event=self.event, state=self.state, sources=sources)
-        if self.ok:
-            lines = [texts["ok"].format(event=self.event, state=self.state)]
-        else:
-            lines = [texts["refused"].format(event=self.event, state=self.state)]
+            states = _i18n.Series((self.state_title(s, lang) for s in self.possible_from), "or")
+            return _NOT_POSSIBLE.with_values(event=event, state=state, states=states).get(lang)
+        verdict = _OK if self.ok else _REFUSED
+        lines = [verdict.with_values(event=event, state=state).get(lang)]
         if self.unmet:
-            lines.append("  " + texts["unmet"].format(n=len(self.unmet)))
-            lines.extend(_finding_lines(self.unmet, lang, texts["source"]))
+            lines.append("  " + _UNMET.with_values(n=len(self.unmet)).get(lang))
+            lines.extend(_finding_lines(self.unmet, lang))
         if self.missing:
-            lines.append("  - " + texts["missing"].format(fields=", ".join(self.missing)))
+            fields = _i18n.Series(self.field_title(f, lang) for f in self.missing)
+            lines.append("  - " + _MISSING.with_values(fields=fields).get(lang))
         if self.unassessed:
-            lines.append("  - " + texts["unassessed"].format(codes=", ".join(self.unassessed)))
+            rules = _i18n.Series(f"[{code}]" for code in self.unassessed)
+            lines.append("  - " + _UNASSESSED.with_values(rules=rules).get(lang))
         if self.advice:
-            lines.append("  " + texts["advice"])
-            lines.extend(_finding_lines(self.advice, lang, texts["source"]))
+            lines.append("  " + _ADVICE.get(lang))
+            lines.extend(_finding_lines(self.advice, lang))
         return "\n".join(lines)
+
+    def event_title(self, lang: str | None = None) -> str:
+        """The step as a person names it: its title in ``lang`` and its code in brackets."""
+        spec = self.procedure.events.get(self.event) if self.procedure is not None else None
+        if spec is None:
+            return self.event
+        return f"{spec.title.get(lang)} [{self.event}]"
+
+    def state_title(self, state: str, lang: str | None = None) -> str:
+        """The title of ``state`` in ``lang`` (its name when the procedure is not known)."""
+        spec = self.procedure.states.get(state) if self.procedure is not None else None
+        return state if spec is None else spec.title.get(lang)
+
+    def field_title(self, name: str, lang: str | None = None) -> str:
+        """The label of the step's field ``name`` in ``lang``."""
+        spec = self.procedure.events.get(self.event) if self.procedure is not None else None
+        field = spec.field_map.get(name) if spec is not None else None
+        return name if field is None else Text(field.label).get(lang)
 
     def __str__(self) -> str:
         return self.explain()
@@ -254,9 +288,10 @@ class Assessment:
         return assessment_html(self)
 
 
-def _finding_lines(findings: tuple[Finding, ...], lang: str, source: str) -> list[str]:
+def _finding_lines(findings: tuple[Finding, ...], lang: str) -> list[str]:
     lines = []
     for finding in findings:
-        lines.append(f"  - [{finding.code}] ({finding.label(lang)}) {finding.message(lang)}")
-        lines.append(f"    {source}: {finding.source}")
+        first, source = finding.lines(lang)
+        lines.append(f"  - {first}")
+        lines.append(f"    {source}")
     return lines

@@ -191,7 +191,14 @@ class Case:
         target = procedure.targets(state).get(event.name)
         if target is None:
             return Assessment(
-                procedure.id, event.name, state, False, None, event.source, missing=missing
+                procedure.id,
+                event.name,
+                state,
+                False,
+                None,
+                event.source,
+                missing=missing,
+                procedure=procedure,
             )
         ctx = Context(
             procedure=procedure,
@@ -237,6 +244,7 @@ class Case:
             missing,
             tuple(unassessed),
             tuple(advice),
+            procedure,
         )
 
     def check(self, event: str, *, at: datetime | None = None, **payload: Any) -> Assessment:

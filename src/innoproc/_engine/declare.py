@@ -318,7 +318,7 @@ class Precondition:
                 self.code,
                 self.rule,
                 verdict.source or self.source,
-                Text(verdict.en, verdict.nb) if verdict.en else None,
+                verdict.text,
                 verdict.details,
                 kind="practice" if isinstance(verdict, Advice) else self.kind,
             )
