@@ -102,8 +102,9 @@ class TestDisplay:
     def test_case_text(self) -> None:
         """print(case) gives a readable terminal summary."""
         text = str(in_needs())
-        assert "state: needs (revision 1)" in text
-        assert "✔ start-market-dialogue" in text
+        assert "State: Needs (revision 1)" in text
+        assert "✔ Start the market dialogue" in text
+        assert "Description of the need (Procurement manager)" in text
 
     def test_html_escapes(self) -> None:
         """User text is escaped."""

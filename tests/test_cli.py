@@ -24,19 +24,31 @@ class TestDemo:
         text = "\n".join(lines)
         assert case.state == "purchased"
         assert text.count("REFUSED") >= 2
-        assert "5 unmet precondition(s)" in text
+        assert "Rules not met (5):" in text
         assert "[leadership-anchoring]" in text
         assert "Source: Directive 2014/24/EU art. 31(2)" in text
-        assert "Final state: purchased" in text
+        assert "REFUSED: Publish the contract notice" in text
+        assert "done: Buy the result  [Development → Purchased]" in text
+        assert "Final state: Purchased" in text
 
     def test_bokmal(self) -> None:
         """--lang nb prints the refusals in Norwegian."""
         lines: list[str] = []
         run_demo("innovation-partnership", lang="nb", out=lines.append)
         text = "\n".join(lines)
-        assert "AVVIST" in text
+        assert "AVVIST: Kunngjør konkurransen" in text
         assert "Prosjektet må være forankret i toppledelsen." in text
-        assert "Kilde:" in text
+        assert "Kilde: direktiv 2014/24/EU art. 31" in text
+        assert "Sluttilstand: Kjøpt" in text
+
+    def test_nynorsk(self) -> None:
+        """--lang nn prints the refusals, titles and dates in nynorsk."""
+        lines: list[str] = []
+        run_demo("innovation-partnership", lang="nn", out=lines.append)
+        text = "\n".join(lines)
+        assert "AVVIST: Kunngjer konkurransen" in text
+        assert "Kjelde: direktiv 2014/24/EU art. 31" in text
+        assert "23.02.2024" in text
 
     @pytest.mark.parametrize(
         ("procedure", "end", "refusals"),
@@ -55,18 +67,18 @@ class TestDemo:
         run_demo("pre-commercial-procurement", out=lines.append)
         text = "\n".join(lines)
         assert "[volume-needs-new-procurement]" in text
-        assert "follow-on: innovation-partnership IP-2026-01" in text
+        assert "follow-on case: Innovation partnership IP-2026-01" in text
 
     def test_cli_main(self, capsys: pytest.CaptureFixture[str]) -> None:
         """`innoproc demo` prints the demo and exits 0."""
         assert main(["demo"]) == 0
-        assert "Final state: purchased" in capsys.readouterr().out
+        assert "Final state: Purchased" in capsys.readouterr().out
 
     def test_cli_rejects_unknown_language(self, capsys: pytest.CaptureFixture[str]) -> None:
         """An unknown --lang is a usage error naming the languages there are."""
         assert main(["demo", "--lang", "sv"]) == 2
         err = capsys.readouterr().err
-        assert "no texts in language 'sv'; choose one of: en, nb" in err
+        assert "no texts in language 'sv'; choose one of: en, nb, nn" in err
 
     def test_python_m(self) -> None:
         """`python -m innoproc --version` works in a fresh interpreter."""
@@ -282,6 +294,6 @@ class TestOutput:
         path.write_text(innoproc.dumps(case), encoding="utf-8")
         assert main(["check", str(path)]) == 0
         out = capsys.readouterr().out
-        assert "1 step checked, no violations." in out
+        assert "Case S-1 (Triple diamond (#StimuLab)): 1 step checked, 0 violations." in out
         assert main(["check", str(path), "--lang", "nb"]) == 0
-        assert "1 steg kontrollert, ingen brudd." in capsys.readouterr().out
+        assert "1 steg kontrollert, 0 brudd." in capsys.readouterr().out

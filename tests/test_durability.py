@@ -95,7 +95,7 @@ class TestAudit:
         report = innoproc.audit(in_last_phase())
         assert report.ok and report.violations == ()
         assert report.steps_checked == 6
-        assert "0 violation(s)" in report.explain()
+        assert "0 violations" in report.explain()
 
     def test_imported_precondition_breach(self) -> None:
         """An imported case that skipped a rule is reported with code and source."""

@@ -294,7 +294,8 @@ class TestMinimums:
         assert not lot.ok and not check.ok
         (finding,) = lot.unmet
         assert finding.details["earliest"] == p.end
-        assert f"earliest allowed time limit is {p.last_day.isoformat()} 24:00" in finding.message()
+        last = f"{p.last_day.day} {p.last_day:%B %Y}"
+        assert f"earliest allowed time limit is {last} at 24:00" in finding.message()
         assert finding.code == ("tender" if proc == "open" else "request") + "-time-limit"
 
     def test_utilities_general_rule_met_without_advice(self) -> None:
@@ -319,8 +320,11 @@ class TestCalendar:
         spec.lots = [LotSpec(tender=("2024-04-02+02:00", "23:59:00+02:00"))]
         late = check_notice(notice_of(spec))
         assert not late.ok
-        assert "Day 30 is 2024-03-31, a Saturday, Sunday or public holiday" in (
+        assert "Day 30 is Sunday 31 March 2024 (Easter Sunday), not a working day" in (
             late.lots[0].unmet[0].message()
+        )
+        assert "dag 30 er søndag 31. mars 2024 (første påskedag)" in (
+            late.lots[0].unmet[0].message("nb").lower()
         )
 
     def test_17_may_and_whit_monday(self) -> None:
@@ -337,7 +341,9 @@ class TestCalendar:
         )
         short = check_notice(notice_of(spec))
         assert not short.ok
-        assert "2024-05-21 24:00" in short.lots[0].unmet[0].message()
+        message = short.lots[0].unmet[0].message()
+        assert "21 May 2024 at 24:00" in message
+        assert "Friday 17 May 2024 (17 May, Constitution Day)" in message
 
 
 class TestVerdicts:
@@ -437,7 +443,8 @@ class TestVerdicts:
         check = check_notice(read_notice(DATA / "own_lots_and_group.xml"))
         assert "LOT-0003: NOT MET" in check.explain()
         assert "LOT-0003: IKKE OPPFYLT" in check.explain("nb")
-        assert "tidligste tillatte frist 2024-10-02 24:00" in check.explain("nb")
+        assert "tidligste tillatte frist 2. oktober 2024 kl. 24.00" in check.explain("nb")
+        assert "LOT-0003: IKKJE OPPFYLT" in check.explain("nn")
         data = json.loads(json.dumps(check.to_dict()))
         assert data["ok"] is False
         assert data["lots"][2]["unmet"][0]["details"]["earliest"] == (

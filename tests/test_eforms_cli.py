@@ -21,7 +21,7 @@ class TestNoticeCheck:
         )
         out = capsys.readouterr().out
         assert out.count("LOT-0000: met") == 2
-        assert "earliest allowed 2019-12-23 24:00" in out
+        assert "earliest allowed 23 December 2019 at 24:00" in out
 
     def test_any_not_met_exits_1(self, capsys: pytest.CaptureFixture[str]) -> None:
         """One lot with too short a time limit makes the exit status 1."""

@@ -457,8 +457,10 @@ class TestCaseApi:
         a = new_case().check("award", at=T0)
         assert not a.allowed and not a.ok
         assert a.possible_from == ("final-tenders",)
-        assert "not possible in state 'needs'" in a.explain()
-        assert "ikke mulig i tilstanden 'needs'" in a.explain("nb")
+        assert "is not possible while the case is in Needs; it is possible from Final tenders" in (
+            a.explain()
+        )
+        assert "Behovsavklaring" in a.explain("nb") and "Endelige tilbud" in a.explain("nb")
 
     def test_refusal_carries_findings(self) -> None:
         """PreconditionFailed carries every finding with code, message and source."""

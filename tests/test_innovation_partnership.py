@@ -226,9 +226,14 @@ class TestPublishNotice:
             2024, 4, 2, 23, 59, 59, 999999, tzinfo=innoproc.OSLO
         )
         assert finding.details["given"] == given
-        assert "earliest allowed time limit is the end of 2024-04-02" in finding.message()
-        assert "2024-03-31, a Saturday, Sunday or public holiday" in finding.message()
-        assert "tidligste tillatte frist er slutten av 2024-04-02" in finding.message("nb")
+        message = finding.message()
+        assert "earliest allowed time limit is the end of 2 April 2024" in message
+        assert "day 30, Sunday 31 March 2024 (Easter Sunday), is not a working day" in message
+        assert "The time limit given is 31 March 2024 at 12:00." in message
+        nb = finding.message("nb")
+        assert "tidligste tillatte frist er slutten av 2. april 2024" in nb
+        assert "søndag 31. mars 2024 (første påskedag)" in nb
+        assert "31. mars 2024 kl. 12.00" in nb
 
     def test_missing_fields_are_listed_not_guessed(self, version: int) -> None:
         """Checking without the dates lists them as missing and leaves the rules using them

@@ -221,7 +221,7 @@ class TestPhases:
         case = in_phase(1, strict)
         got = codes(case, "start-prototyping", suppliers=SIX[:2], by_published_evaluation=True)
         assert got == {"competition-kept"}
-        assert "at least 3" in strict.preconditions["competition-kept"].rule.en
+        assert "at least 3" in strict.preconditions["competition-kept"].rule.get("en")
         with pytest.raises(ValueError):
             pre_commercial_procurement(min_suppliers=0)
 

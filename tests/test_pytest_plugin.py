@@ -148,8 +148,8 @@ class TestExplanations:
             [
                 "E*assert <Assessment cancel in needs: may be applied> == "
                 "<Assessment start-market-dialogue in needs: refused, unmet need-described>",
-                "E*'cancel' may be applied in state 'needs'.",
-                "E*- [[]need-described[]] (legal requirement) The need must be described*",
+                "E*Cancel the procedure before award [[]cancel[]] may be done now; the case is in Needs.",
+                "E*- [[]need-described[]] Legal requirement: The need must be described*",
             ]
         )
 
@@ -177,7 +177,9 @@ class TestExplanations:
             """
         )
         result = pytester.runpytest("-p", "no:cacheprovider", "test_cmp.py")
-        result.stdout.fnmatch_lines(["E*Case 'test-1' (triple-diamond): 0 steps checked*"])
+        result.stdout.fnmatch_lines(
+            ["E*Case test-1 (Triple diamond (#StimuLab)): 0 steps checked, 0 violations."]
+        )
 
     def test_helper_failures_are_not_repeated(self, pytester: pytest.Pytester) -> None:
         """A failing helper explains itself once; the plugin adds no second explanation."""

@@ -88,8 +88,8 @@ class TestEligibility:
     @pytest.mark.parametrize(
         ("applicant", "words"),
         [
-            ({"kind": "company"}, "applicants of kind 'company' may not apply"),
-            ({"kind": "private-person"}, "'private-person' may not apply"),
+            ({"kind": "company"}, "companies may not apply (only state agencies,"),
+            ({"kind": "private-person"}, "private persons may not apply"),
             ({"procurement_rules": False}, "not covered by the procurement rules"),
             ({"publicly_funded": None}, "not publicly funded"),
         ],
@@ -125,7 +125,7 @@ class TestDeadline:
         if not ok:
             finding = assessment.unmet[0]
             assert finding.code == "submitted-in-time"
-            assert "after the deadline 2020-04-16 17:00" in finding.message()
+            assert "after the deadline 16 April 2020 at 17:00 (Norwegian time)" in finding.message()
 
     def test_date_only_deadline(self) -> None:
         """StimuLab's 9 March 2018 runs to the end of that day."""
@@ -215,7 +215,8 @@ class TestPortfolio:
         with pytest.raises(PreconditionFailed) as info:
             p.fund(apps[1], Decimal("600000"), at=K, by="Board")
         assert info.value.codes == ("budget-available",)
-        assert "NOK 600,000 asked, NOK 500,000 left" in info.value.unmet[0].message()
+        assert "NOK\xa0600,000 asked, NOK\xa0500,000 left" in info.value.unmet[0].message()
+        assert "600\xa0000\xa0kr" in info.value.unmet[0].message("nb")
         assert innoproc.dumps(apps[1]) == before
         p.fund(apps[1], 500_000, at=K, by="Board")
         assert p.budget_left == 0

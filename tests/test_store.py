@@ -406,9 +406,11 @@ class StoreContract:
         ]
         assert [ref for ref, _ in result.unreadable] == ["2024/0174"]
         assert "unknown procedure 'no-such-procedure'" in result.unreadable[0][1]
-        assert result.explain().startswith("2 case(s) checked: 1 with violations, 1 unreadable.")
-        assert str(result).splitlines()[1].startswith("Case '2024/0173'")
-        assert result.explain("nb").startswith("2 sak(er) kontrollert")
+        assert result.explain().startswith(
+            "2 cases checked: 1 with violations, 1 that could not be read."
+        )
+        assert str(result).splitlines()[1].startswith("Case 2024/0173 (Innovation partnership)")
+        assert result.explain("nb").startswith("2 saker kontrollert")
 
     def test_own_procedures(self, url: str) -> None:
         """A store given a host's own procedure stores and loads its cases."""

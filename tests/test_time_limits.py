@@ -25,10 +25,7 @@ class TestInnovationPartnership:
         assert limit == TimeLimit(
             "2024/0173",
             "request-deadline",
-            innoproc.Text(
-                en="Time limit for requests to participate",
-                nb="Frist for forespørsel om å delta",
-            ),
+            innoproc.Text("Time limit for requests to participate"),
             NOTICE["request_deadline"],
             "deadline",
             False,

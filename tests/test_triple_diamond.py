@@ -120,8 +120,9 @@ class TestProposal:
             case.apply("submit-proposal", at=late, by=WHO, **proposal())
         (finding,) = info.value.unmet
         assert finding.code == "submitted-in-time"
-        assert "Submitted 2018-03-10 00:00:59, after the deadline 2018-03-09 24:00" in str(
-            finding.message()
+        assert (
+            "Submitted 10 March 2018 at 00:00:59, after the deadline 9 March 2018 at 24:00"
+            in finding.message()
         )
         assert finding.details["late_by"] == timedelta(seconds=59, microseconds=1)
 

@@ -17,33 +17,42 @@ from innoproc._engine.declare import Procedure
 from innoproc._engine.fields import EMPTY
 from innoproc._engine.history import StepRecord, UpgradeRecord
 from innoproc._engine.upgrade import assess_upgrade
+from innoproc._i18n import Plain, Series
 from innoproc._storage import read_document
 from innoproc._text import Source, Text
 
 _ORDER_RULE = Text(
-    en="Each step must be possible from the state the case is in, and lead where the "
-    "procedure says.",
-    nb="Hvert steg må være mulig fra tilstanden saken er i, og føre dit prosedyren sier.",
+    "Each step must be possible from the state the case is in, and lead where the procedure says."
 )
-_HEADER_RULE = Text(
-    en="The stored state and revision must follow from the history.",
-    nb="Lagret tilstand og revisjon må følge av historikken.",
-)
-_TIME_RULE = Text(
-    en="History entries must be in time order.",
-    nb="Historikkoppføringene må stå i tidsrekkefølge.",
-)
+_HEADER_RULE = Text("The stored state and revision must follow from the history.")
+_TIME_RULE = Text("History entries must be in time order.")
 _UPGRADE_RULE = Text(
-    en="A case moves only to a later version of its procedure, one step at a time, and only "
-    "where everything in it can be mapped.",
-    nb="En sak flyttes bare til en senere versjon av prosedyren, én versjon om gangen, og "
-    "bare når alt i den kan overføres.",
+    "A case moves only to a later version of its procedure, one step at a time, and only "
+    "where everything in it can be mapped."
 )
+_HEAD = Text("Case {ref} ({procedure}): {steps}, {violations}.")
+_DOCUMENT = Text("the document")
+_UPGRADE_TITLE = Text("move to a later version of the procedure")
+_ENTRY = Text("entry {seq} ({title})")
+_SOURCE = Text("Source")
+# The procedure itself is the source of the order of its steps (its title and version head
+# the report).
+_ORDER_SOURCE = Source("The order of the procedure's steps")
 _RULES = {
     "state-mismatch": _HEADER_RULE,
     "revision-mismatch": _HEADER_RULE,
     "out-of-time-order": _TIME_RULE,
     "upgrade-out-of-order": _UPGRADE_RULE,
+}
+# What was found, for the reader; the reader's own wording of the stored document's fault
+# (in English, with the values) stays in the finding's details under "message".
+_FOUND = {
+    "state-mismatch": Text("The stored state does not follow from the history."),
+    "revision-mismatch": Text("The stored revision does not match the history."),
+    "out-of-time-order": Text("Entry {seq} is not in time order."),
+    "upgrade-out-of-order": Text(
+        "Entry {seq} moves the case from a version of its procedure it is not at."
+    ),
 }
 
 
@@ -56,13 +65,15 @@ class Violation:
     ``"precondition"`` (a step taken with unmet preconditions), ``"upgrade"`` (a move to
     another version that could not have been made) or, in ``AuditReport.advice``,
     ``"advice"`` (good practice not followed, which never makes a case non-compliant).
-    ``seq`` is ``None`` for the document header.
+    ``seq`` is ``None`` for the document header; ``title`` is what the reader calls the
+    entry (the step's title).
     """
 
     seq: int | None
     name: str | None
     kind: str
     findings: tuple[Finding, ...]
+    title: Text | None = None
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -79,6 +90,8 @@ class AuditReport:
     steps_checked: int
     violations: tuple[Violation, ...]
     advice: tuple[Violation, ...] = ()
+    #: The procedure's title, for the reader.
+    procedure_title: Text | None = None
 
     @property
     def ok(self) -> bool:
@@ -93,29 +106,26 @@ class AuditReport:
     def __bool__(self) -> bool:
         return self.ok
 
-    def explain(self, lang: str = "en") -> str:
-        """The report in plain language, one line per finding."""
-        head = {
-            "en": "Case {ref!r} ({proc}): {n} steps checked, {v} violation(s).",
-            "nb": "Sak {ref!r} ({proc}): {n} steg kontrollert, {v} brudd.",
-        }
-        entry = {"en": "entry", "nb": "oppføring"}
-        header = {"en": "document", "nb": "dokument"}
-        text = head.get(lang, head["en"])
-        Text("x", "x").get(lang)  # unknown languages raise UnknownLanguage
+    def explain(self, lang: str | None = None) -> str:
+        """The report in plain language, one line per finding, in ``lang`` (``None``: the
+        process's default language)."""
+        procedure = self.procedure_title or Plain(self.procedure_id)
         lines = [
-            text.format(
-                ref=self.reference,
-                proc=self.procedure_id,
-                n=self.steps_checked,
-                v=len(self.violations),
-            )
+            _HEAD.with_values(
+                ref=Plain(self.reference),
+                procedure=procedure,
+                steps=Text("{n} step checked", plural="{n} steps checked", n=self.steps_checked),
+                violations=Text("{n} violation", plural="{n} violations", n=len(self.violations)),
+            ).get(lang)
         ]
         for v in self.violations:
-            where = header[lang] if v.seq is None else f"{entry[lang]} {v.seq} ({v.name})"
+            if v.seq is None:
+                where = _DOCUMENT
+            else:
+                where = _ENTRY.with_values(seq=Plain(v.seq), title=v.title or Plain(v.name or ""))
             for finding in v.findings:
-                lines.append(f"  - {where}: [{finding.code}] {finding.message(lang)}")
-                lines.append(f"    {finding.source}")
+                lines.append(f"  - {where.get(lang)}: [{finding.code}] {finding.message(lang)}")
+                lines.append(f"    {_SOURCE.get(lang)}: {finding.source.cite(lang)}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -125,6 +135,11 @@ class AuditReport:
         from innoproc._display import audit_html
 
         return audit_html(self)
+
+
+def _state(procedure: Procedure, name: str | None) -> Text | Plain:
+    spec = procedure.states.get(name) if name is not None else None
+    return spec.title if spec is not None else Plain(name)
 
 
 def _replay_violations(case: Case) -> tuple[int, list[Violation], list[Violation]]:
@@ -142,9 +157,7 @@ def _replay_violations(case: Case) -> tuple[int, list[Violation], list[Violation
     steps = 0
     for entry in case.history:
         procedure = replay._procedure
-        order_source = Source(
-            f"{procedure.title.en} (version {procedure.version})", "the order of its steps"
-        )
+        order_source = _ORDER_SOURCE
         if isinstance(entry, StepRecord):
             steps += 1
             spec = procedure._events[entry.event]
@@ -155,42 +168,50 @@ def _replay_violations(case: Case) -> tuple[int, list[Violation], list[Violation
                     _ORDER_RULE,
                     order_source,
                     Text(
-                        en=f"{entry.event!r} was applied in state {replay.state!r}; it is "
-                        f"possible from: {', '.join(spec.source)}.",
-                        nb=f"{entry.event!r} ble utført i tilstanden {replay.state!r}; det er "
-                        f"mulig fra: {', '.join(spec.source)}.",
+                        "The step was taken in the state “{state}”; it is possible from: "
+                        "{possible}.",
+                        state=_state(procedure, replay.state),
+                        possible=Series(_state(procedure, name) for name in spec.source),
                     ),
                     {"state": replay.state, "possible_from": spec.source},
                 )
-                violations.append(Violation(entry.seq, entry.event, "order", (finding,)))
+                violations.append(
+                    Violation(entry.seq, entry.event, "order", (finding,), spec.title)
+                )
             elif assessment.target != entry.target or entry.source != replay.state:
                 finding = Finding(
                     "step-out-of-order",
                     _ORDER_RULE,
                     order_source,
                     Text(
-                        en=f"{entry.event!r} from {replay.state!r} leads to "
-                        f"{assessment.target!r}; the history says it went from "
-                        f"{entry.source!r} to {entry.target!r}.",
-                        nb=f"{entry.event!r} fra {replay.state!r} fører til "
-                        f"{assessment.target!r}; historikken sier det gikk fra "
-                        f"{entry.source!r} til {entry.target!r}.",
+                        "From “{state}” the step leads to “{target}”; the history says it went "
+                        "from “{source}” to “{recorded}”.",
+                        state=_state(procedure, replay.state),
+                        target=_state(procedure, assessment.target),
+                        source=_state(procedure, entry.source),
+                        recorded=_state(procedure, entry.target),
                     ),
                     {"expected": assessment.target, "recorded": entry.target},
                 )
-                violations.append(Violation(entry.seq, entry.event, "order", (finding,)))
+                violations.append(
+                    Violation(entry.seq, entry.event, "order", (finding,), spec.title)
+                )
             elif assessment.unmet:
                 violations.append(
-                    Violation(entry.seq, entry.event, "precondition", assessment.unmet)
+                    Violation(entry.seq, entry.event, "precondition", assessment.unmet, spec.title)
                 )
             if assessment.allowed and assessment.advice:
-                advice.append(Violation(entry.seq, entry.event, "advice", assessment.advice))
+                advice.append(
+                    Violation(entry.seq, entry.event, "advice", assessment.advice, spec.title)
+                )
             replay._replay(entry)
         elif isinstance(entry, UpgradeRecord):
             target = case.procedure_at(entry.seq + 1)
             report = assess_upgrade(procedure, target, replay.state, replay._facts)
             if not report.ok:
-                violations.append(Violation(entry.seq, "upgrade", "upgrade", report.unmet))
+                violations.append(
+                    Violation(entry.seq, "upgrade", "upgrade", report.unmet, _UPGRADE_TITLE)
+                )
             replay._replay(entry, target)
         else:
             replay._replay(entry)
@@ -226,20 +247,29 @@ def audit(
         case = case_or_text
     else:
         case, problems = read_document(case_or_text, procedures=procedures, strict=False)
-        source = Source("innoproc case format", "header and history")
+        source = Source("The header and history of the stored case")
         for p in problems:
             if p.code in _RULES:
                 finding = Finding(
                     p.code,
                     _RULES[p.code],
                     source,
-                    Text(en=p.message, nb=p.message),
-                    {"path": p.path},
+                    _FOUND[p.code].with_values(seq=Plain(p.seq)),
+                    {"path": p.path, "message": p.message},
                 )
                 name = None if p.seq is None else case.history[p.seq - 1].name
-                header.append(Violation(p.seq, name, "order", (finding,)))
+                event = case.procedure.events.get(name) if name is not None else None
+                title = event.title if event is not None else None
+                header.append(Violation(p.seq, name, "order", (finding,), title))
     steps, violations, advice = _replay_violations(case)
     merged = sorted(
         [*header, *violations], key=lambda v: (v.seq is None, v.seq if v.seq is not None else 0)
     )
-    return AuditReport(case.procedure_id, case.reference, steps, tuple(merged), tuple(advice))
+    return AuditReport(
+        case.procedure_id,
+        case.reference,
+        steps,
+        tuple(merged),
+        tuple(advice),
+        case.procedure.title,
+    )

@@ -1,7 +1,7 @@
 """Realistic cases of each built-in procedure, walked from start to end.
 
 Used by ``python -m innoproc demo [PROCEDURE]``; the test suite runs them too. Each shows
-refused steps with every unmet precondition, in English or Norwegian bokmål.
+refused steps with every unmet precondition, in English, Norwegian bokmål or nynorsk.
 """
 
 from __future__ import annotations
@@ -14,25 +14,28 @@ from typing import Any
 from innoproc._api import open_case, open_follow_on
 from innoproc._engine.case import Case
 from innoproc._errors import StepRefused
+from innoproc._i18n import Plain, Short
 from innoproc._storage import dumps, loads
+from innoproc._text import Text
 from innoproc._time import OSLO
 
 _HEAD = "{procedure} {ref} ({authority}): {title}"
-_FACT = {"en": "recorded fact", "nb": "registrert faktum"}
-_STEP = {"en": "applied", "nb": "utført"}
-_REFUSED = {"en": "REFUSED", "nb": "AVVIST"}
-_END = {
-    "en": "Final state: {state} after {n} history entries; the stored JSON ({size} characters) "
-    "reloads to the same case.",
-    "nb": "Sluttilstand: {state} etter {n} historikkoppføringer; lagret JSON ({size} tegn) "
-    "leses inn igjen til samme sak.",
-}
+_FACT = Text("{day}  recorded: {fact}")
+_STEP = Text("{day}  done: {event}  [{source} → {target}]")
+_REFUSED = Text("{day}  REFUSED: {event}")
+_FOLLOW_ON = Text("{day}  follow-on case: {procedure} {ref}")
+_END = Text(
+    "Final state: {state}, after {n} history entries; the stored JSON ({size} characters) "
+    "reads back to the same case."
+)
 
 
 class _Walk:
     """Applies and records steps on a case, printing what happens."""
 
-    def __init__(self, case: Case, lang: str, out: Callable[[str], None], start: datetime) -> None:
+    def __init__(
+        self, case: Case, lang: str | None, out: Callable[[str], None], start: datetime
+    ) -> None:
         self.case = case
         self.lang = lang
         self.out = out
@@ -50,42 +53,51 @@ class _Walk:
         )
         out("")
 
+    def say(self, text: Text, **values: Any) -> None:
+        self.out(text.with_values(**values).get(self.lang))
+
     def end(self) -> Case:
         text = dumps(self.case)
         assert dumps(loads(text)) == text
         self.out("")
-        self.out(
-            _END[self.lang].format(state=self.case.state, n=self.case.revision, size=len(text))
-        )
+        state = self.case.procedure.states[self.case.state].title
+        self.say(_END, state=state, n=self.case.revision, size=len(text))
         return self.case
 
-    def at(self, days: float) -> datetime:
+    def after(self, days: float) -> datetime:
         self.clock = self.clock + timedelta(days=days)
         return self.clock
 
     def fact(self, days: float, by: str, name: str, **payload: Any) -> None:
-        entry = self.case.record(name, at=self.at(days), by=by, **payload)
-        self.out(f"{entry.at:%Y-%m-%d}  {_FACT[self.lang]}: {name}")
+        entry = self.case.record(name, at=self.after(days), by=by, **payload)
+        title = self.case.procedure.facts[name].title
+        self.say(_FACT, day=Short(entry.at.astimezone(OSLO).date()), fact=title)
 
     def step(self, days: float, by: str, event: str, **payload: Any) -> None:
-        when = self.at(days)
+        when = self.after(days)
         before = dumps(self.case)
+        procedure = self.case.procedure
+        title = procedure.events[event].title
         try:
             entry = self.case.apply(event, at=when, by=by, **payload)
         except StepRefused as refused:
             self.refusals += 1
             assert dumps(self.case) == before, "a refused step must leave the case unchanged"
-            self.out(f"{when:%Y-%m-%d}  {_REFUSED[self.lang]}: {event}")
+            self.say(_REFUSED, day=Short(when.astimezone(OSLO).date()), event=title)
             lines = refused.assessment.explain(self.lang).splitlines()
             for line in lines[1:] or lines:
                 self.out(f"              {line.strip() if len(lines) == 1 else line}")
             return
-        self.out(
-            f"{entry.at:%Y-%m-%d}  {_STEP[self.lang]}: {event}  [{entry.source} -> {entry.target}]"
+        self.say(
+            _STEP,
+            day=Short(entry.at.astimezone(OSLO).date()),
+            event=title,
+            source=procedure.states[entry.source].title,
+            target=procedure.states[entry.target].title,
         )
 
 
-def innovation_partnership(lang: str, out: Callable[[str], None]) -> Case:
+def innovation_partnership(lang: str | None, out: Callable[[str], None]) -> Case:
     """Walk a smart home-care innovation partnership from needs to purchase; return the case."""
     case = open_case(
         "innovation-partnership",
@@ -119,7 +131,7 @@ def innovation_partnership(lang: str, out: Callable[[str], None]) -> Case:
         summary="Eleven suppliers; none offers a proven solution.",
     )
     # Publishing too early: not anchored, documents missing, time limit too short.
-    w.at(2)
+    w.after(2)
     notice: dict[str, Any] = {
         "partners": "several",
         "staged_reduction": True,
@@ -172,7 +184,7 @@ def innovation_partnership(lang: str, out: Callable[[str], None]) -> Case:
         proportionate=True,
         reasoning="Purchase about five times the R&D, usual for care technology.",
     )
-    w.at(1)
+    w.after(1)
     w.step(
         0,
         pm,
@@ -255,7 +267,7 @@ def innovation_partnership(lang: str, out: Callable[[str], None]) -> Case:
     return w.end()
 
 
-def pre_commercial_procurement(lang: str, out: Callable[[str], None]) -> Case:
+def pre_commercial_procurement(lang: str | None, out: Callable[[str], None]) -> Case:
     """Walk a PCP through three phases with down-selection; return the PCP case."""
     case = open_case(
         "pre-commercial-procurement",
@@ -343,13 +355,18 @@ def pre_commercial_procurement(lang: str, out: Callable[[str], None]) -> Case:
     # PCP never buys volumes: refused, with the way forward.
     w.step(5, pm, "buy-commercial-volumes")
     follow_on = open_follow_on(
-        case, "innovation-partnership", reference="IP-2026-01", at=w.at(1), by=pm
+        case, "innovation-partnership", reference="IP-2026-01", at=w.after(1), by=pm
     )
-    out(f"{w.clock:%Y-%m-%d}  follow-on: {follow_on.procedure_id} {follow_on.reference}")
+    w.say(
+        _FOLLOW_ON,
+        day=Short(w.clock.date()),
+        procedure=follow_on.procedure.title,
+        ref=Plain(follow_on.reference),
+    )
     return w.end()
 
 
-def triple_diamond(lang: str, out: Callable[[str], None]) -> Case:
+def triple_diamond(lang: str | None, out: Callable[[str], None]) -> Case:
     """Walk a #StimuLab project from proposal through the three diamonds; return the case."""
     case = open_case(
         "triple-diamond",
@@ -435,7 +452,7 @@ def triple_diamond(lang: str, out: Callable[[str], None]) -> Case:
     return w.end()
 
 
-DEMOS: dict[str, Callable[[str, Callable[[str], None]], Case]] = {
+DEMOS: dict[str, Callable[[str | None, Callable[[str], None]], Case]] = {
     "innovation-partnership": innovation_partnership,
     "pre-commercial-procurement": pre_commercial_procurement,
     "triple-diamond": triple_diamond,
@@ -443,7 +460,9 @@ DEMOS: dict[str, Callable[[str, Callable[[str], None]], Case]] = {
 
 
 def run_demo(
-    procedure: str = "innovation-partnership", lang: str = "en", out: Callable[[str], None] = print
+    procedure: str = "innovation-partnership",
+    lang: str | None = None,
+    out: Callable[[str], None] = print,
 ) -> Case:
     """Run the demo of ``procedure`` in ``lang``, writing lines to ``out``; return the case."""
     return DEMOS[procedure](lang, out)

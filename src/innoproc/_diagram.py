@@ -196,7 +196,7 @@ def _dot(text: str) -> str:
 def diagram(
     subject: str | Procedure | Case,
     *,
-    lang: str = "en",
+    lang: str | None = None,
     refused: Assessment | None = None,
 ) -> Diagram:
     """The ``Diagram`` of a procedure (by id or object) or of a case.

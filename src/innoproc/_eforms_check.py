@@ -19,123 +19,82 @@ from innoproc._eforms_minimums import (
 from innoproc._eforms_read import Lot, Notice
 from innoproc._engine.assessment import Finding
 from innoproc._errors import InvalidPayload
+from innoproc._i18n import Day, Local, Plain, Series, check_language, language
 from innoproc._text import LANGUAGES, Source, Text
 from innoproc._time import OSLO
-from innoproc.deadlines import NORWAY, Calendar, Period, describe, period
+from innoproc.deadlines import NORWAY, Calendar, Period, period
 
 # -- checking ----------------------------------------------------------------------------------
 
 # The texts of this module, in one place for extraction into catalogues.
 _T: dict[str, Text] = {
-    "header": Text(
-        en="Notice {id} version {version} (subtype {subtype}, {procedure}), sent {sent}:",
-        nb="Kunngjøring {id} versjon {version} (undertype {subtype}, {procedure}), sendt {sent}:",
-    ),
-    "met": Text(en="met", nb="oppfylt"),
-    "not_met": Text(en="NOT MET", nb="IKKE OPPFYLT"),
-    "not_checked": Text(en="not checked", nb="ikke kontrollert"),
-    "no_lots": Text(en="  (no lots)", nb="  (ingen delkontrakter)"),
-    "limit_line": Text(
-        en="{deadline}, at least {days} days: earliest allowed {earliest}",
-        nb="{deadline}, minst {days} dager: tidligst tillatt {earliest}",
-    ),
-    "source": Text(en="Source", nb="Kilde"),
-    "advice": Text(en="advice", nb="råd"),
-    "not_assessed": Text(en="not assessed", nb="ikke vurdert"),
-    "none": Text(en="none", nb="ingen"),
+    "header": Text("Notice {id} version {version} (subtype {subtype}, {procedure}), sent {sent}:"),
+    "met": Text("met"),
+    "not_met": Text("NOT MET"),
+    "not_checked": Text("not checked"),
+    "no_lots": Text("  (no lots)"),
+    "limit_line": Text("{deadline}, at least {days} days: earliest allowed {earliest}"),
+    "source": Text("Source"),
+    "advice": Text("advice"),
+    "not_assessed": Text("not assessed"),
+    "none": Text("none"),
     "unmet": Text(
-        en="The notice was sent {sent}; with a minimum of {days} days the earliest allowed "
-        "time limit is {earliest}, but the time limit given is {given}.",
-        nb="Kunngjøringen ble sendt {sent}; med en minstefrist på {days} dager er tidligste "
-        "tillatte frist {earliest}, men oppgitt frist er {given}.",
+        "The notice was sent {sent}; with a minimum of {days} days the earliest allowed "
+        "time limit is {earliest}, but the time limit given is {given}."
     ),
     "moved": Text(
-        en="Day {days} is {nominal}, a Saturday, Sunday or public holiday, so the period "
-        "runs to the end of the next working day.",
-        nb="Dag {days} er {nominal}, en lørdag, søndag eller helligdag, så fristen løper til "
-        "utgangen av neste virkedag.",
+        "Day {days} is {nominal}, not a working day, so the period runs to the end of the "
+        "next working day."
     ),
-    "not_given": Text(
-        en="The notice gives no time limit for this lot, so it cannot be checked.",
-        nb="Kunngjøringen oppgir ingen frist for denne delkontrakten, så den kan ikke "
-        "kontrolleres.",
-    ),
+    "not_given": Text("The notice gives no time limit for this lot, so it cannot be checked."),
     "from_invitation": Text(
-        en="In a two-stage procedure the time limit for tenders runs from the invitation "
-        "to tender, which the notice does not give.",
-        nb="I en totrinnsprosedyre løper tilbudsfristen fra invitasjonen til å gi tilbud, som "
-        "kunngjøringen ikke oppgir.",
+        "In a two-stage procedure the time limit for tenders runs from the invitation "
+        "to tender, which the notice does not give."
     ),
     "no_reduction": Text(
-        en="The notice says the procedure is accelerated, but no reduction of this time limit "
-        "exists for this procedure; the full minimum applies.",
-        nb="Kunngjøringen sier at prosedyren er fremskyndet, men det finnes ingen forkortelse "
-        "av denne fristen for denne prosedyren; full minstefrist gjelder.",
+        "The notice says the procedure is accelerated, but no reduction of this time limit "
+        "exists for this procedure; the full minimum applies."
     ),
     "not_a_call": Text(
-        en="This notice is not a call for competition (subtype {subtype}): it has no time "
-        "limit to check.",
-        nb="Denne kunngjøringen er ikke en kunngjøring av konkurranse (undertype {subtype}): "
-        "den har ingen frist å kontrollere.",
+        "This notice is not a call for competition (subtype {subtype}): it has no time "
+        "limit to check."
     ),
     "pin_as_call": Text(
-        en="A prior information notice used as a call for competition (subtype {subtype}): "
+        "A prior information notice used as a call for competition (subtype {subtype}): "
         "the time limit for requests to participate runs from the invitation to confirm "
-        "interest, which the notice does not give.",
-        nb="En forhåndskunngjøring brukt som kunngjøring av konkurranse (undertype "
-        "{subtype}): fristen for forespørsel om å delta løper fra invitasjonen til å "
-        "bekrefte interesse, som kunngjøringen ikke oppgir.",
+        "interest, which the notice does not give."
     ),
     "legal_basis": Text(
-        en="Time limits under legal basis {basis} are not modelled; the notice was not checked.",
-        nb="Frister etter rettsgrunnlaget {basis} er ikke modellert; kunngjøringen er ikke "
-        "kontrollert.",
+        "Time limits under legal basis {basis} are not modelled; the notice was not checked."
     ),
     "subtype": Text(
-        en="Notices of subtype {subtype} (design contests, concessions, the light regime, "
-        "qualification systems, defence) are not modelled; the notice was not checked.",
-        nb="Kunngjøringer av undertype {subtype} (plan- og designkonkurranser, konsesjoner, "
-        "særlige tjenester, kvalifikasjonsordninger, forsvar) er ikke modellert; "
-        "kunngjøringen er ikke kontrollert.",
+        "Notices of subtype {subtype} (design contests, concessions, the light regime, "
+        "qualification systems, defence) are not modelled; the notice was not checked."
     ),
     "procedure": Text(
-        en="No minimum time limit is modelled for procedure type {procedure}; the notice was "
-        "not checked.",
-        nb="Ingen minstefrist er modellert for prosedyretypen {procedure}; kunngjøringen er "
-        "ikke kontrollert.",
+        "No minimum time limit is modelled for procedure type {procedure}; the notice was "
+        "not checked."
     ),
     "change": Text(
-        en="A change notice of {changed}: time limits run from the sending of the original "
-        "notice, which this notice does not give; check it together with the original.",
-        nb="En endringskunngjøring av {changed}: fristene løper fra da den opprinnelige "
-        "kunngjøringen ble sendt, som denne kunngjøringen ikke oppgir; kontroller den "
-        "sammen med den opprinnelige.",
+        "A change notice of {changed}: time limits run from the sending of the original "
+        "notice, which this notice does not give; check it together with the original."
     ),
-    "counted_from": Text(
-        en="Counted from the original notice {original}, sent {sent}.",
-        nb="Regnet fra den opprinnelige kunngjøringen {original}, sendt {sent}.",
-    ),
-    "rule_not_assessed": Text(
-        en="The time limits of this notice could not be checked.",
-        nb="Fristene i denne kunngjøringen kunne ikke kontrolleres.",
-    ),
-    "rule_limit_missing": Text(
-        en="A lot's time limit must be given to be checked.",
-        nb="En delkontrakts frist må være oppgitt for å kunne kontrolleres.",
-    ),
+    "counted_from": Text("Counted from the original notice {original}, sent {sent}."),
+    "rule_not_assessed": Text("The time limits of this notice could not be checked."),
+    "rule_limit_missing": Text("A lot's time limit must be given to be checked."),
 }
 
-_NOT_MODELLED_SOURCE = Source("Scope of the check", "see the page 'Checking notices'")
+_NOT_MODELLED_SOURCE = Source("The scope of the notice check")
 _CODES = {"request": "request-time-limit", "tender": "tender-time-limit"}
 
 
 def _fmt(text: Text, **values: object) -> Text:
-    return Text(en=text.en.format(**values), nb=text.nb.format(**values))
+    return text.with_values(**values)
 
 
 def _join(*texts: Text) -> Text:
     """Whole sentences one after the other (each is a complete translatable unit)."""
-    return Text(en=" ".join(t.en for t in texts), nb=" ".join(t.nb for t in texts))
+    return Text("{sentences}", sentences=Series(texts, "sentences"))
 
 
 @attrs.frozen
@@ -210,34 +169,34 @@ class NoticeCheck:
         """True when at least one time limit was checked."""
         return any(lot.limits for lot in self.lots)
 
-    def explain(self, lang: str = "en") -> str:
-        """A plain-language verdict, one block per lot, in ``lang`` (``en`` or ``nb``)."""
-        if lang not in LANGUAGES:
-            Text("x", "x").get(lang)  # raises UnknownLanguage naming the known languages
+    def explain(self, lang: str | None = None) -> str:
+        """A plain-language verdict, one block per lot, in ``lang`` (``en``, ``nb`` or ``nn``;
+        ``None``: the process's default language)."""
+        lang = check_language(lang) if lang is not None else language()
         n = self.notice
         lines = [
             _T["header"]
-            .get(lang)
-            .format(
-                id=n.id,
-                version=n.version or "-",
-                subtype=n.subtype,
-                procedure=n.procedure_type or "-",
-                sent=describe(n.dispatched),
+            .with_values(
+                id=Plain(n.id),
+                version=Plain(n.version or "-"),
+                subtype=Plain(n.subtype),
+                procedure=Plain(n.procedure_type or "-"),
+                sent=n.dispatched,
             )
+            .get(lang)
         ]
         for finding in self.not_assessed:
             lines.append(f"  [{finding.code}] {_particulars(finding, lang)}")
         for finding in self.advice:
             lines.append(f"  [{finding.code}] {finding.message(lang)}")
-            lines.append(f"    {_T['source'].get(lang)}: {finding.source}")
+            lines.append(f"    {_T['source'].get(lang)}: {finding.source.cite(lang)}")
         if self.counted_from is not None:
             original = self.counted_from
             lines.append(
                 "  "
                 + _T["counted_from"]
+                .with_values(original=Plain(original.reference), sent=original.dispatched)
                 .get(lang)
-                .format(original=original.reference, sent=describe(original.dispatched))
             )
         if not self.not_assessed:
             if not self.lots:
@@ -328,23 +287,19 @@ def _lot_lines(lot: LotCheck, lang: str) -> list[str]:
         if limit.met:
             line = (
                 _T["limit_line"]
+                .with_values(deadline=limit.given, days=limit.days, earliest=limit.earliest)
                 .get(lang)
-                .format(
-                    deadline=describe(limit.given),
-                    days=limit.days,
-                    earliest=describe(limit.earliest),
-                )
             )
             lines.append(f"    - [{limit.code}] {line}")
     for finding in lot.unmet:
         lines.append(f"    - [{finding.code}] {finding.message(lang)}")
-        lines.append(f"      {_T['source'].get(lang)}: {finding.source}")
+        lines.append(f"      {_T['source'].get(lang)}: {finding.source.cite(lang)}")
     for label, findings in ((_T["not_assessed"], lot.not_assessed), (_T["advice"], lot.advice)):
         for finding in findings:
             lines.append(
                 f"    - [{finding.code}] ({label.get(lang)}) {_particulars(finding, lang)}"
             )
-            lines.append(f"      {_T['source'].get(lang)}: {finding.source}")
+            lines.append(f"      {_T['source'].get(lang)}: {finding.source.cite(lang)}")
     return lines
 
 
@@ -400,7 +355,7 @@ def _check_limit(
         )
         limit = Limit(code, lowest[0], low_period.end, given, True, lowest[1])
         return limit, None, advice
-    explanation = _unmet_text(sent, lowest[0], low_period, given, tz)
+    explanation = _unmet_text(sent, lowest[0], low_period, given, tz, calendar)
     finding = Finding(
         code,
         minimum.rule,
@@ -411,16 +366,21 @@ def _check_limit(
     return Limit(code, lowest[0], low_period.end, given, False, lowest[1]), finding, ()
 
 
-def _unmet_text(sent: datetime, days: int, p: Period, given: datetime, tz: tzinfo) -> Text:
+def _unmet_text(
+    sent: datetime, days: int, p: Period, given: datetime, tz: tzinfo, calendar: Calendar
+) -> Text:
     text = _fmt(
         _T["unmet"],
-        sent=describe(sent, tz),
+        sent=Local(sent, tz),
         days=days,
-        earliest=describe(p.end, tz),
-        given=describe(given, tz),
+        earliest=Local(p.end, tz),
+        given=Local(given, tz),
     )
     if p.extended:
-        text = _join(text, _fmt(_T["moved"], days=days, nominal=p.nominal_last_day.isoformat()))
+        nominal = p.nominal_last_day
+        names = getattr(calendar, "names", None)
+        holiday = names(nominal.year).get(nominal) if callable(names) else None
+        text = _join(text, _fmt(_T["moved"], days=days, nominal=Day(nominal, holiday)))
     return text
 
 

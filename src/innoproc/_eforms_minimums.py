@@ -30,15 +30,8 @@ Condition = Literal["electronic", "urgency", "pin", "always"]
 PUBLIC_SECTOR = "32014L0024"
 UTILITIES = "32014L0025"
 
-_COUNTED = "Regulation 1182/71 art. 3 (FOA § 7-6)"
-
-
-def _d24(provision: str, *, verified: bool = True) -> Source:
-    return Source("Directive 2014/24/EU", f"{provision}; {_COUNTED}", verified=verified)
-
-
-def _d25(provision: str, *, verified: bool = True) -> Source:
-    return Source("Directive 2014/25/EU", f"{provision}; {_COUNTED}", verified=verified)
+_D24 = Source("Directive 2014/24/EU")
+_D25 = Source("Directive 2014/25/EU")
 
 
 @attrs.frozen
@@ -77,26 +70,19 @@ class Minimum:
 
 
 _PIN_CAVEAT = Text(
-    en="The time limit is long enough only with the reduction for a prior information "
+    "The time limit is long enough only with the reduction for a prior information "
     "notice: that notice must have been sent between 35 days and 12 months before the "
     "contract notice and contain the information the contract notice needs, which this "
-    "check cannot see.",
-    nb="Fristen er lang nok bare med forkortelsen for forhåndskunngjøring: den må være "
-    "sendt mellom 35 dager og 12 måneder før kunngjøringen og inneholde opplysningene "
-    "kunngjøringen krever, noe denne kontrollen ikke kan se.",
+    "check cannot see."
 )
 _URGENCY_CAVEAT = Text(
-    en="The time limit is long enough only with the reduction for urgency: the notice says "
-    "the procedure is accelerated, and the urgency must be duly substantiated (BT-1351).",
-    nb="Fristen er lang nok bare med forkortelsen for hastesituasjon: kunngjøringen sier at "
-    "prosedyren er fremskyndet, og hastesituasjonen må være behørig begrunnet (BT-1351).",
+    "The time limit is long enough only with the reduction for urgency: the notice says "
+    "the procedure is accelerated, and the urgency must be duly substantiated (BT-1351)."
 )
 _GENERAL_RULE_CAVEAT = Text(
-    en="The time limit is shorter than the general rule of 30 days; the utilities directive "
+    "The time limit is shorter than the general rule of 30 days; the utilities directive "
     "allows down to 15 days, but the general rule should be followed unless there is a "
-    "reason not to.",
-    nb="Fristen er kortere enn hovedregelen på 30 dager; forsyningsdirektivet tillater ned "
-    "til 15 dager, men hovedregelen bør følges med mindre det er grunn til noe annet.",
+    "reason not to."
 )
 
 
@@ -106,15 +92,11 @@ def _electronic(source: Source) -> Reduction:
         30,
         source,
         conditional=False,
-        caveat=Text(
-            en="Tenders may be submitted electronically, so the minimum is 30 days.",
-            nb="Tilbud kan leveres elektronisk, så minstefristen er 30 dager.",
-        ),
+        caveat=Text("Tenders may be submitted electronically, so the minimum is 30 days."),
     )
 
 
-def _utilities_two_stage(procedure: str, article: str, verified: bool, rule: Text) -> Minimum:
-    source = _d25(f"art. {article}", verified=verified)
+def _utilities_two_stage(procedure: str, source: Source, rule: Text) -> Minimum:
     return Minimum(
         UTILITIES,
         procedure,
@@ -137,21 +119,29 @@ MINIMUMS: tuple[Minimum, ...] = (
         "open",
         "tender",
         35,
-        _d24("art. 27(1)"),
+        _D24.at("art. 27(1); Regulation 1182/71 art. 3 (FOA § 7-6)"),
         Text(
-            en="In an open procedure the time limit for receipt of tenders must be at least "
+            "In an open procedure the time limit for receipt of tenders must be at least "
             "35 days from the date the contract notice is sent (30 days where tenders may be "
             "submitted electronically; 15 days for a duly substantiated urgency or after a "
-            "qualifying prior information notice), counted under Regulation 1182/71.",
-            nb="I en åpen anbudskonkurranse må tilbudsfristen være minst 35 dager fra "
-            "kunngjøringen ble sendt (30 dager når tilbud kan leveres elektronisk; 15 dager "
-            "ved en begrunnet hastesituasjon eller etter en forhåndskunngjøring som oppfyller "
-            "vilkårene), regnet etter forskrift om tidsfrister i EØS-avtalen.",
+            "qualifying prior information notice), counted under Regulation 1182/71."
         ),
         (
-            _electronic(_d24("art. 27(4)")),
-            Reduction("urgency", 15, _d24("art. 27(3)"), True, _URGENCY_CAVEAT),
-            Reduction("pin", 15, _d24("art. 27(2)"), True, _PIN_CAVEAT),
+            _electronic(_D24.at("art. 27(4); Regulation 1182/71 art. 3 (FOA § 7-6)")),
+            Reduction(
+                "urgency",
+                15,
+                _D24.at("art. 27(3); Regulation 1182/71 art. 3 (FOA § 7-6)"),
+                True,
+                _URGENCY_CAVEAT,
+            ),
+            Reduction(
+                "pin",
+                15,
+                _D24.at("art. 27(2); Regulation 1182/71 art. 3 (FOA § 7-6)"),
+                True,
+                _PIN_CAVEAT,
+            ),
         ),
     ),
     # Art. 28(1) second subparagraph: requests to participate, 30 days from the date the
@@ -162,16 +152,21 @@ MINIMUMS: tuple[Minimum, ...] = (
         "restricted",
         "request",
         30,
-        _d24("art. 28(1)"),
+        _D24.at("art. 28(1); Regulation 1182/71 art. 3 (FOA § 7-6)"),
         Text(
-            en="In a restricted procedure the time limit for requests to participate must be "
+            "In a restricted procedure the time limit for requests to participate must be "
             "at least 30 days from the date the contract notice is sent (15 days for a duly "
-            "substantiated urgency), counted under Regulation 1182/71.",
-            nb="I en begrenset anbudskonkurranse må fristen for forespørsel om å delta være "
-            "minst 30 dager fra kunngjøringen ble sendt (15 dager ved en begrunnet "
-            "hastesituasjon), regnet etter forskrift om tidsfrister i EØS-avtalen.",
+            "substantiated urgency), counted under Regulation 1182/71."
         ),
-        (Reduction("urgency", 15, _d24("art. 28(6)(a)"), True, _URGENCY_CAVEAT),),
+        (
+            Reduction(
+                "urgency",
+                15,
+                _D24.at("art. 28(6)(a); Regulation 1182/71 art. 3 (FOA § 7-6)"),
+                True,
+                _URGENCY_CAVEAT,
+            ),
+        ),
     ),
     # Art. 29(1) fourth subparagraph: 30 days, and art. 28(3) to (6) apply (so 28(6)(a)'s
     # urgency reduction). Read in secondary sources only: unverified.
@@ -180,20 +175,20 @@ MINIMUMS: tuple[Minimum, ...] = (
         "neg-w-call",
         "request",
         30,
-        _d24("art. 29(1)", verified=False),
+        _D24.at("art. 29(1); Regulation 1182/71 art. 3 (FOA § 7-6)", verified=False),
         Text(
-            en="In a competitive procedure with negotiation the time limit for requests to "
+            "In a competitive procedure with negotiation the time limit for requests to "
             "participate must be at least 30 days from the date the contract notice is sent "
-            "(15 days for a duly substantiated urgency), counted under Regulation 1182/71.",
-            nb="I en konkurranse med forhandling må fristen for forespørsel om å delta være "
-            "minst 30 dager fra kunngjøringen ble sendt (15 dager ved en begrunnet "
-            "hastesituasjon), regnet etter forskrift om tidsfrister i EØS-avtalen.",
+            "(15 days for a duly substantiated urgency), counted under Regulation 1182/71."
         ),
         (
             Reduction(
                 "urgency",
                 15,
-                _d24("art. 29(1) with art. 28(6)(a)", verified=False),
+                _D24.at(
+                    "art. 29(1) with art. 28(6)(a); Regulation 1182/71 art. 3 (FOA § 7-6)",
+                    verified=False,
+                ),
                 True,
                 _URGENCY_CAVEAT,
             ),
@@ -205,14 +200,11 @@ MINIMUMS: tuple[Minimum, ...] = (
         "comp-dial",
         "request",
         30,
-        _d24("art. 30(1)"),
+        _D24.at("art. 30(1); Regulation 1182/71 art. 3 (FOA § 7-6)"),
         Text(
-            en="In a competitive dialogue the time limit for requests to participate must be "
+            "In a competitive dialogue the time limit for requests to participate must be "
             "at least 30 days from the date the contract notice is sent, with no reduction, "
-            "counted under Regulation 1182/71.",
-            nb="I en konkurransepreget dialog må fristen for forespørsel om å delta være minst "
-            "30 dager fra kunngjøringen ble sendt, uten forkortelse, regnet etter forskrift "
-            "om tidsfrister i EØS-avtalen.",
+            "counted under Regulation 1182/71."
         ),
         no_urgency_reduction=True,
     ),
@@ -223,14 +215,11 @@ MINIMUMS: tuple[Minimum, ...] = (
         "innovation",
         "request",
         30,
-        _d24("art. 31(1) fourth subparagraph"),
+        _D24.at("art. 31(1) fourth subparagraph; Regulation 1182/71 art. 3 (FOA § 7-6)"),
         Text(
-            en="In an innovation partnership the time limit for requests to participate must "
+            "In an innovation partnership the time limit for requests to participate must "
             "be at least 30 days from the date the contract notice is sent, with no "
-            "reduction, counted under Regulation 1182/71.",
-            nb="I et innovasjonspartnerskap må fristen for forespørsel om å delta være minst "
-            "30 dager fra kunngjøringen ble sendt, uten forkortelse, regnet etter forskrift "
-            "om tidsfrister i EØS-avtalen.",
+            "reduction, counted under Regulation 1182/71."
         ),
         no_urgency_reduction=True,
     ),
@@ -242,23 +231,32 @@ MINIMUMS: tuple[Minimum, ...] = (
         "open",
         "tender",
         35,
-        _d25("art. 45(1)"),
+        _D25.at("art. 45(1); Regulation 1182/71 art. 3 (FOA § 7-6)"),
         Text(
-            en="In an open procedure under the utilities directive the time limit for "
+            "In an open procedure under the utilities directive the time limit for "
             "receipt of tenders must be at least 35 days from the date the contract notice "
             "is sent (30 days where tenders may be submitted electronically; 15 days for a "
             "duly substantiated urgency or after a qualifying periodic indicative notice), "
-            "counted under Regulation 1182/71.",
-            nb="I en åpen anbudskonkurranse etter forsyningsdirektivet må tilbudsfristen være "
-            "minst 35 dager fra kunngjøringen ble sendt (30 dager når tilbud kan leveres "
-            "elektronisk; 15 dager ved en begrunnet hastesituasjon eller etter en veiledende "
-            "periodisk kunngjøring som oppfyller vilkårene), regnet etter forskrift om "
-            "tidsfrister i EØS-avtalen.",
+            "counted under Regulation 1182/71."
         ),
         (
-            _electronic(_d25("art. 45(4)", verified=False)),
-            Reduction("urgency", 15, _d25("art. 45(3)", verified=False), True, _URGENCY_CAVEAT),
-            Reduction("pin", 15, _d25("art. 45(2)"), True, _PIN_CAVEAT),
+            _electronic(
+                _D25.at("art. 45(4); Regulation 1182/71 art. 3 (FOA § 7-6)", verified=False)
+            ),
+            Reduction(
+                "urgency",
+                15,
+                _D25.at("art. 45(3); Regulation 1182/71 art. 3 (FOA § 7-6)", verified=False),
+                True,
+                _URGENCY_CAVEAT,
+            ),
+            Reduction(
+                "pin",
+                15,
+                _D25.at("art. 45(2); Regulation 1182/71 art. 3 (FOA § 7-6)"),
+                True,
+                _PIN_CAVEAT,
+            ),
         ),
     ),
     # Arts. 46(1), 47(1), 48(1), 49(1): requests to participate "as a general rule" no less
@@ -266,62 +264,42 @@ MINIMUMS: tuple[Minimum, ...] = (
     # 15 days. 47(1) and 48(1) read; 46(1) and 49(1) not read: unverified.
     _utilities_two_stage(
         "restricted",
-        "46(1)",
-        False,
+        _D25.at("art. 46(1); Regulation 1182/71 art. 3 (FOA § 7-6)", verified=False),
         Text(
-            en="In a restricted procedure under the utilities directive the time limit for "
+            "In a restricted procedure under the utilities directive the time limit for "
             "requests to participate must as a general rule be at least 30 days from the "
             "date the contract notice is sent, and never less than 15 days, counted under "
-            "Regulation 1182/71.",
-            nb="I en begrenset anbudskonkurranse etter forsyningsdirektivet må fristen for "
-            "forespørsel om å delta som hovedregel være minst 30 dager fra kunngjøringen ble "
-            "sendt, og aldri under 15 dager, regnet etter forskrift om tidsfrister i "
-            "EØS-avtalen.",
+            "Regulation 1182/71."
         ),
     ),
     _utilities_two_stage(
         "neg-w-call",
-        "47(1)",
-        True,
+        _D25.at("art. 47(1); Regulation 1182/71 art. 3 (FOA § 7-6)", verified=True),
         Text(
-            en="In a negotiated procedure with prior call for competition under the utilities "
+            "In a negotiated procedure with prior call for competition under the utilities "
             "directive the time limit for requests to participate must as a general rule be "
             "at least 30 days from the date the contract notice is sent, and never less than "
-            "15 days, counted under Regulation 1182/71.",
-            nb="I en konkurranse med forhandling etter forutgående kunngjøring etter "
-            "forsyningsdirektivet må fristen for forespørsel om å delta som hovedregel være "
-            "minst 30 dager fra kunngjøringen ble sendt, og aldri under 15 dager, regnet etter "
-            "forskrift om tidsfrister i EØS-avtalen.",
+            "15 days, counted under Regulation 1182/71."
         ),
     ),
     _utilities_two_stage(
         "comp-dial",
-        "48(1)",
-        True,
+        _D25.at("art. 48(1); Regulation 1182/71 art. 3 (FOA § 7-6)", verified=True),
         Text(
-            en="In a competitive dialogue under the utilities directive the time limit for "
+            "In a competitive dialogue under the utilities directive the time limit for "
             "requests to participate must as a general rule be at least 30 days from the date "
             "the contract notice is sent, and never less than 15 days, counted under "
-            "Regulation 1182/71.",
-            nb="I en konkurransepreget dialog etter forsyningsdirektivet må fristen for "
-            "forespørsel om å delta som hovedregel være minst 30 dager fra kunngjøringen ble "
-            "sendt, og aldri under 15 dager, regnet etter forskrift om tidsfrister i "
-            "EØS-avtalen.",
+            "Regulation 1182/71."
         ),
     ),
     _utilities_two_stage(
         "innovation",
-        "49(1)",
-        False,
+        _D25.at("art. 49(1); Regulation 1182/71 art. 3 (FOA § 7-6)", verified=False),
         Text(
-            en="In an innovation partnership under the utilities directive the time limit "
+            "In an innovation partnership under the utilities directive the time limit "
             "for requests to participate must as a general rule be at least 30 days from the "
             "date the contract notice is sent, and never less than 15 days, counted under "
-            "Regulation 1182/71.",
-            nb="I et innovasjonspartnerskap etter forsyningsdirektivet må fristen for "
-            "forespørsel om å delta som hovedregel være minst 30 dager fra kunngjøringen ble "
-            "sendt, og aldri under 15 dager, regnet etter forskrift om tidsfrister i "
-            "EØS-avtalen.",
+            "Regulation 1182/71."
         ),
     ),
 )
@@ -341,8 +319,6 @@ NATIONAL_NO_MINIMUM = Source(
     "FOA del II; ministry guidance 'Frister' (regjeringen.no)", "points 1 and 2"
 )
 NO_STATUTORY_MINIMUM = Text(
-    en="Below the EEA thresholds Norwegian law sets no minimum time limit; the time limit "
-    "must give suppliers enough time, taking the contract's complexity into account.",
-    nb="Under EØS-terskelverdiene fastsetter norsk rett ingen minstefrist; fristen må gi "
-    "leverandørene tilstrekkelig tid, sett hen til kontraktens kompleksitet.",
+    "Below the EEA thresholds Norwegian law sets no minimum time limit; the time limit "
+    "must give suppliers enough time, taking the contract's complexity into account."
 )

@@ -314,7 +314,7 @@ class InvalidParameter(InnoprocError, ValueError):
         self.expected = expected
 
     def __str__(self) -> str:
-        return f"{self.argument!r} must be {self.expected.en}, got {self.value!r}"
+        return f"{self.argument!r} must be {self.expected.get('en')}, got {self.value!r}"
 
 
 class UnknownParameter(InnoprocError, TypeError):

@@ -6,7 +6,8 @@ innoproc writes its texts in English in the code, beside the rule or step they b
 - ``Text("English {placeholder}", ...)``, with ``plural=`` and ``context=`` where given;
 - the help (``doc=``) and label (``title=``, else the name made readable) of each ``Field``;
 - the instrument and provision of each ``Source(...)`` and each ``.at("provision")``, in
-  the context ``source``.
+  the context ``source``;
+- the words the formatting says itself (``translate("none", lang)``).
 
 Run from the project's root::
 
@@ -81,15 +82,19 @@ def texts(source: str) -> Iterator[tuple[int, str | None, str, str | None, bool]
         elif name == "Source" and isinstance(node.func, ast.Name):
             for arg in node.args[:2]:
                 text = _literal(arg)
-                if text:
-                    yield node.lineno, "source", text, None, True
+                yield node.lineno, "source", text or "", None, text is not None
             provision = _literal(_keyword(node, "provision"))
             if provision:
                 yield node.lineno, "source", provision, None, True
+        elif name == "translate" and node.args:
+            # the few words _i18n says itself ("yes", "none", "{day} at {clock}")
+            text = _literal(node.args[0])
+            context = _literal(node.args[2]) if len(node.args) > 2 else None
+            if text:
+                yield node.lineno, context, text, None, True
         elif name == "at" and isinstance(node.func, ast.Attribute) and node.args:
             text = _literal(node.args[0])
-            if text:
-                yield node.lineno, "source", text, None, True
+            yield node.lineno, "source", text or "", None, text is not None
 
 
 def extract(

@@ -18,10 +18,10 @@ import gettext
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from innoproc._errors import InvalidArgument, UnknownLanguage, shown
 
@@ -74,7 +74,9 @@ def resolve(lang: str | None) -> str:
     return _default if lang is None else check_language(lang)
 
 
-def add_catalogues(directory: str | os.PathLike[str], *, fallback: Sequence[str] = ()) -> tuple[str, ...]:
+def add_catalogues(
+    directory: str | os.PathLike[str], *, fallback: Sequence[str] = ()
+) -> tuple[str, ...]:
     """Add the catalogues found in ``directory`` (``<lang>/LC_MESSAGES/innoproc.mo``, as
     ``pybabel compile`` writes them) and return the languages added.
 
@@ -85,7 +87,9 @@ def add_catalogues(directory: str | os.PathLike[str], *, fallback: Sequence[str]
     """
     root = Path(directory)
     if not root.is_dir():
-        raise InvalidArgument(f"'directory' must be a folder, got {shown(str(directory))}", "directory")
+        raise InvalidArgument(
+            f"'directory' must be a folder, got {shown(str(directory))}", "directory"
+        )
     found: list[str] = []
     for mo in sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
         lang = mo.parent.parent.name
@@ -145,8 +149,10 @@ def translate(message: str, lang: str, context: str | None = None) -> str:
         catalogue = _catalogue(candidate)
         key = message if context is None else f"{context}\x04{message}"
         if _has(catalogue, key):
-            return catalogue.gettext(message) if context is None else catalogue.pgettext(
-                context, message
+            return (
+                catalogue.gettext(message)
+                if context is None
+                else catalogue.pgettext(context, message)
             )
     return message
 
@@ -179,11 +185,16 @@ def _has(catalogue: gettext.NullTranslations, key: str) -> bool:
 
 class Series:
     """Items to be said as a list: ``"A, B and C"`` (``joined="and"``), ``"A, B or C"``
-    (``"or"``) or ``"A; B; C"`` (``"semicolon"``), each item formatted for the language."""
+    (``"or"``), ``"A; B; C"`` (``"semicolon"``) or whole sentences one after the other
+    (``"sentences"``), each item formatted for the language."""
 
     __slots__ = ("items", "joined")
 
     def __init__(self, items: Iterable[Any], joined: str = "and") -> None:
+        if joined not in ("and", "or", "semicolon", "sentences"):
+            raise ValueError(
+                f"joined must be 'and', 'or', 'semicolon' or 'sentences', got {joined!r}"
+            )
         self.items = tuple(items)
         self.joined = joined
 
@@ -191,7 +202,10 @@ class Series:
         return f"Series({list(self.items)!r}, {self.joined!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Series) and (self.items, self.joined) == (other.items, other.joined)
+        return isinstance(other, Series) and (self.items, self.joined) == (
+            other.items,
+            other.joined,
+        )
 
     def __hash__(self) -> int:
         return hash((self.items, self.joined))
@@ -215,6 +229,43 @@ class Day:
 
     def __repr__(self) -> str:
         return f"Day({self.day!r}, {self.holiday!r})"
+
+
+class Local:
+    """An instant to be said as wall-clock time in ``tz`` rather than in Europe/Oslo."""
+
+    __slots__ = ("tz", "value")
+
+    def __init__(self, value: datetime, tz: tzinfo) -> None:
+        self.value = value
+        self.tz = tz
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Local) and (self.value, self.tz) == (other.value, other.tz)
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.tz))
+
+    def __repr__(self) -> str:
+        return f"Local({self.value!r}, {self.tz!r})"
+
+
+class Short:
+    """A day to be said in a table's short form: "08.01.2024" (Norwegian), "08 Jan 2024"."""
+
+    __slots__ = ("day",)
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Short) and self.day == other.day
+
+    def __hash__(self) -> int:
+        return hash(self.day)
+
+    def __repr__(self) -> str:
+        return f"Short({self.day!r})"
 
 
 class Plain:
@@ -251,7 +302,7 @@ def say(value: Any, lang: str) -> str:
     if isinstance(value, Text):
         return value.get(lang)
     if isinstance(value, bool):
-        return translate("yes" if value else "no", lang)
+        return translate("yes", lang) if value else translate("no", lang)
     if isinstance(value, Plain):
         return str(value.value)
     if isinstance(value, int):
@@ -262,6 +313,13 @@ def say(value: Any, lang: str) -> str:
         return _amount(value, lang)
     if isinstance(value, datetime):
         return _instant(value, lang)
+    if isinstance(value, Short):
+        from babel.dates import format_date
+
+        pattern = "dd MMM y" if lang == "en" else "dd.MM.y"
+        return format_date(value.day, pattern, locale=_locale(lang))
+    if isinstance(value, Local):
+        return _instant(value.value, lang, value.tz)
     if isinstance(value, date):
         return _date(value, lang)
     if isinstance(value, Day):
@@ -289,7 +347,9 @@ def _amount(value: Decimal, lang: str) -> str:
         pattern = "¤\xa0#,##0" if whole else "¤\xa0#,##0.00"
     else:
         pattern = "#,##0\xa0¤" if whole else "#,##0.00\xa0¤"
-    return format_currency(value, "NOK", format=pattern, currency_digits=False, locale=_locale(lang))
+    return format_currency(
+        value, "NOK", format=pattern, currency_digits=False, locale=_locale(lang)
+    )
 
 
 def _date(value: date, lang: str) -> str:
@@ -299,11 +359,12 @@ def _date(value: date, lang: str) -> str:
     return format_date(value, pattern, locale=_locale(lang))
 
 
-def _instant(value: datetime, lang: str) -> str:
-    """An instant as local wall-clock time in Europe/Oslo: the end of a day reads 24:00."""
+def _instant(value: datetime, lang: str, tz: tzinfo | None = None) -> str:
+    """An instant as local wall-clock time in ``tz`` (default Europe/Oslo): the end of a day
+    reads 24:00."""
     from innoproc._time import OSLO
 
-    local = value.astimezone(OSLO) if value.tzinfo is not None else value
+    local = value.astimezone(tz or OSLO) if value.tzinfo is not None else value
     day = _date(local.date(), lang)
     if local.time() == _END_OF_DAY:
         clock = "24:00" if lang == "en" else "24.00"
@@ -320,7 +381,9 @@ def _day(value: Day, lang: str) -> str:
     pattern = "EEEE d MMMM y" if lang == "en" else "EEEE d. MMMM y"
     text = format_date(value.day, pattern, locale=_locale(lang))
     if value.holiday:
-        text += f" ({translate(value.holiday, lang, 'holiday')})"
+        from innoproc._holiday_names import holiday_name
+
+        text += f" ({holiday_name(value.holiday).get(lang)})"
     return text
 
 
@@ -328,7 +391,9 @@ def _span(value: timedelta, lang: str) -> str:
     from babel.dates import format_timedelta
 
     seconds = abs(value.total_seconds())
-    granularity = "second" if seconds < 60 else "minute" if seconds < 86400 else "hour"
+    granularity: Literal["second", "minute", "hour"] = (
+        "second" if seconds < 60 else "minute" if seconds < 86400 else "hour"
+    )
     return format_timedelta(
         value, granularity=granularity, threshold=1.5, format="long", locale=_locale(lang)
     )
@@ -340,9 +405,11 @@ def _series(value: Series, lang: str) -> str:
         return translate("none", lang)
     if value.joined == "semicolon":
         return "; ".join(items)
+    if value.joined == "sentences":
+        return " ".join(items)
     from babel.lists import format_list
 
-    style = "or" if value.joined == "or" else "standard"
+    style: Literal["or", "standard"] = "or" if value.joined == "or" else "standard"
     return format_list(items, style=style, locale=_locale(lang))
 
 

@@ -165,10 +165,7 @@ class Due:
     done: bool
 
 
-_BUDGET_RULE = Text(
-    en="A grant may not exceed what is left of the call's budget.",
-    nb="Et tilskudd kan ikke overstige det som er igjen av utlysningens budsjett.",
-)
+_BUDGET_RULE = Text("A grant may not exceed what is left of the call's budget.")
 
 
 class Portfolio:
@@ -284,10 +281,7 @@ class Portfolio:
                 "budget-available",
                 _BUDGET_RULE,
                 self.scheme.source,
-                Text(
-                    en=f"NOK {Decimal(amount):,} asked, NOK {left:,} left.",
-                    nb=f"NOK {Decimal(amount):,} etterspurt, NOK {left:,} igjen.",
-                ),
+                Text("{value} asked, {left} left.", value=Decimal(amount), left=left),
                 {"amount": Decimal(amount), "left": left},
             )
             raise PreconditionFailed(

@@ -51,24 +51,16 @@ _DAY = 86400.0
 
 # -- checking arguments --------------------------------------------------------------------
 
-_A_COUNT = Text(en="a whole number of at least {low}", nb="et heltall på minst {low}")
-_AN_EXECUTOR = Text(
-    en="a concurrent.futures.Executor (something with submit) or None",
-    nb="en concurrent.futures.Executor (noe med submit) eller None",
-)
-_AN_AWARE_DATETIME = Text(
-    en="a timezone-aware datetime", nb="et tidspunkt med tidssone (datetime med tzinfo)"
-)
-_PROGRESS = Text(
-    en="True, False or a function of (done, total)",
-    nb="True, False eller en funksjon av (ferdige, totalt)",
-)
+_A_COUNT = Text("a whole number of at least {low}")
+_AN_EXECUTOR = Text("a concurrent.futures.Executor (something with submit) or None")
+_AN_AWARE_DATETIME = Text("a timezone-aware datetime")
+_PROGRESS = Text("True, False or a function of (done, total)")
 
 
 def check_count(argument: str, value: object, low: int = 0) -> int:
     """``value`` if it is an ``int`` (not a bool) of at least ``low``; else ``InvalidParameter``."""
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        expected = Text(en=_A_COUNT.en.format(low=low), nb=_A_COUNT.nb.format(low=low))
+        expected = _A_COUNT.with_values(low=low)
         raise InvalidParameter(argument, value, expected)
     return value
 
@@ -85,10 +77,7 @@ def check_probability(argument: str, value: object) -> float:
     return float(value)
 
 
-PROBABILITY = Text(
-    en="a probability from 0 to 1 (0.2 means 20 %)",
-    nb="en sannsynlighet fra 0 til 1 (0.2 betyr 20 %)",
-)
+PROBABILITY = Text("a probability from 0 to 1 (0.2 means 20 %)")
 
 
 class Sim:
@@ -179,17 +168,12 @@ class Scenario:
         completion: str | None = None,
     ) -> None:
         if not isinstance(procedure, Procedure):
-            raise InvalidParameter(
-                "procedure", procedure, Text(en="a Procedure", nb="en Procedure (prosedyre)")
-            )
+            raise InvalidParameter("procedure", procedure, Text("a Procedure"))
         if not isinstance(handlers, Mapping) or not all(map(callable, handlers.values())):
             raise InvalidParameter(
                 "handlers",
                 handlers,
-                Text(
-                    en="a mapping of state names to functions of a Sim",
-                    nb="en tilordning fra tilstandsnavn til funksjoner av en Sim",
-                ),
+                Text("a mapping of state names to functions of a Sim"),
             )
         unknown = [s for s in handlers if s not in procedure.states]
         if unknown:
@@ -476,14 +460,11 @@ def simulate(
         raise InvalidParameter(
             "scenario",
             scenario,
-            Text(
-                en="a Scenario or a funding call (see innoproc.scenarios)",
-                nb="et Scenario eller en utlysning (se innoproc.scenarios)",
-            ),
+            Text("a Scenario or a funding call (see innoproc.scenarios)"),
         )
     check_count("runs", runs)
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise InvalidParameter("seed", seed, Text(en="a whole number", nb="et heltall"))
+        raise InvalidParameter("seed", seed, Text("a whole number"))
     if chunk_size is not None:
         check_count("chunk_size", chunk_size, 1)
     if executor is not None and not callable(getattr(executor, "submit", None)):
@@ -560,7 +541,7 @@ def collect(results: Iterable[SimulationResult]) -> SimulationResult:
         raise InvalidParameter(
             "results",
             items,
-            Text(en="at least one simulation result", nb="minst ett simuleringsresultat"),
+            Text("at least one simulation result"),
         )
     runs = tuple(r for result in items for r in result.runs)
     return SimulationResult(items[0].scenario, items[0].seed, runs, sum(r.seconds for r in items))

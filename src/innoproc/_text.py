@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from innoproc import _i18n
-from innoproc._errors import InvalidDefinition, shown
+from innoproc._errors import shown
 
 #: The languages innoproc ships complete texts in: English (``"en"``), Norwegian bokmål
 #: (``"nb"``) and nynorsk (``"nn"``). Catalogues of your own add more (``add_catalogues``).
@@ -119,7 +119,7 @@ class Text:
 
     def with_values(self, **values: Any) -> Text:
         """The same text with more ``values`` for its placeholders."""
-        return Text(
+        return Text(  # i18n: a copy
             self.en,
             self.nb,
             self.nn,
@@ -170,7 +170,7 @@ def _rebuild(
     plural: str | None,
     params: dict[str, Any],
 ) -> Text:
-    return Text(en, nb, nn, context=context, plural=plural, params=params)
+    return Text(en, nb, nn, context=context, plural=plural, params=params)  # i18n: a copy
 
 
 @attrs.frozen

@@ -117,12 +117,9 @@ class _View:
 
 # -- the procurement procedures -------------------------------------------------------------
 
-_REQUESTS = Text(
-    en="Time limit for requests to participate",
-    nb="Frist for forespørsel om å delta",
-)
-_TENDERS = Text(en="Tender deadline", nb="Tilbudsfrist")
-_APPLICATIONS = Text(en="Application deadline", nb="Søknadsfrist")
+_REQUESTS = Text("Time limit for requests to participate")
+_TENDERS = Text("Tender deadline")
+_APPLICATIONS = Text("Application deadline")
 
 
 def _innovation_partnership(view: _View) -> list[TimeLimit]:

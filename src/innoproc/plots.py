@@ -3,7 +3,8 @@
 Needs matplotlib (``pip install 'innoproc[plot]'``), imported only when a plot is drawn;
 without it each function raises ``MissingDependency`` saying how to install it. Every
 function draws on ``ax`` (a matplotlib ``Axes``; a new figure when ``None``), labels it in
-``lang`` (``"en"`` or ``"nb"``) and returns the ``Axes``.
+``lang`` (``"en"``, ``"nb"`` or ``"nn"``; by default the process's language, see
+``innoproc.set_language``) and returns the ``Axes``.
 
 ```pycon
 >>> import innoproc
@@ -36,39 +37,32 @@ _MUTED = "#c9d3e0"
 # -- the texts of the plots, in one place ----------------------------------------------------
 
 _T: dict[str, Text] = {
-    "outcomes": Text(en="{name}: where the cases end", nb="{name}: hvor sakene ender"),
-    "share": Text(en="share of runs", nb="andel av kjøringene"),
-    "funnel": Text(
-        en="{name}: from application to completed project",
-        nb="{name}: fra søknad til fullført prosjekt",
-    ),
-    "per_call": Text(
-        en="mean number per call (log scale)", nb="gjennomsnittlig antall per utlysning (log)"
-    ),
-    "applications": Text(en="applications", nb="søknader"),
-    "eligible": Text(en="eligible", nb="kvalifisert"),
-    "assessed": Text(en="passed must criteria", nb="oppfylte absolutte krav"),
-    "funded": Text(en="funded", nb="innvilget"),
-    "purchases": Text(en="reached purchase", nb="nådde kjøp"),
-    "completions": Text(en="completed", nb="fullført"),
-    "time": Text(en="{name}: time to purchase", nb="{name}: tid til kjøp"),
-    "days": Text(en="days", nb="dager"),
-    "days_from_submission": Text(
-        en="days from submission to purchase", nb="dager fra søknad til kjøp"
-    ),
-    "count": Text(en="number of cases", nb="antall saker"),
-    "median": Text(en="median {days:.0f} days", nb="median {days:.0f} dager"),
-    "none": Text(en="no case reached a purchase", nb="ingen sak nådde kjøp"),
-    "budget": Text(en="{name}: budget use per call", nb="{name}: budsjettbruk per utlysning"),
-    "granted": Text(en="granted", nb="innvilget"),
-    "left": Text(en="left", nb="igjen"),
-    "nok": Text(en="NOK million", nb="millioner kroner"),
-    "call": Text(en="simulated call (sorted by amount granted)", nb="simulert utlysning (sortert)"),
-    "budget_line": Text(en="budget", nb="budsjett"),
+    "outcomes": Text("{name}: where the cases end"),
+    "share": Text("share of runs"),
+    "funnel": Text("{name}: from application to completed project"),
+    "per_call": Text("mean number per call (log scale)"),
+    "applications": Text("applications"),
+    "eligible": Text("eligible"),
+    "assessed": Text("passed must criteria"),
+    "funded": Text("funded"),
+    "purchases": Text("reached purchase"),
+    "completions": Text("completed"),
+    "time": Text("{name}: time to purchase"),
+    "days": Text("days"),
+    "days_from_submission": Text("days from submission to purchase"),
+    "count": Text("number of cases"),
+    "median": Text("median {days} days"),
+    "none": Text("no case reached a purchase"),
+    "budget": Text("{name}: budget use per call"),
+    "granted": Text("granted"),
+    "left": Text("left"),
+    "nok": Text("NOK million"),
+    "call": Text("simulated call (sorted by amount granted)"),
+    "budget_line": Text("budget"),
 }
 
 
-def _say(key: str, lang: str, **values: Any) -> str:
+def _say(key: str, lang: str | None, **values: Any) -> str:
     return _T[key].get(lang).format(**values)
 
 
@@ -88,13 +82,13 @@ def _results(result: object, argument: str = "result") -> SimulationResult | Cal
         raise InvalidParameter(
             argument,
             result,
-            Text(en="the result of innoproc.simulate", nb="resultatet av innoproc.simulate"),
+            Text("the result of innoproc.simulate"),
         )
     return result
 
 
 def outcomes(
-    result: SimulationResult | CallResult, *, ax: Axes | None = None, lang: str = "en"
+    result: SimulationResult | CallResult, *, ax: Axes | None = None, lang: str | None = None
 ) -> Axes:
     """Where the runs end: for cases, the share of runs per end state; for a call, the
     funnel from applications to completed projects (mean per call, log scale)."""
@@ -128,7 +122,7 @@ def time_to_purchase(
     result: SimulationResult | CallResult,
     *,
     ax: Axes | None = None,
-    lang: str = "en",
+    lang: str | None = None,
     bins: int = 30,
 ) -> Axes:
     """A histogram of the days to the purchase step, with the median marked (for a call,
@@ -156,7 +150,7 @@ def time_to_purchase(
     middle = sorted(days)[len(days) // 2]
     ax.axvline(middle, color="black", linestyle="--", linewidth=1)
     ax.annotate(
-        _say("median", lang, days=middle),
+        _say("median", lang, days=f"{middle:.0f}"),
         (middle, 1),
         xycoords=("data", "axes fraction"),
         xytext=(4, -14),
@@ -166,17 +160,14 @@ def time_to_purchase(
     return ax
 
 
-def budget_use(result: CallResult, *, ax: Axes | None = None, lang: str = "en") -> Axes:
+def budget_use(result: CallResult, *, ax: Axes | None = None, lang: str | None = None) -> Axes:
     """Per simulated call, the amount granted and what was left of the budget (NOK
     million), calls sorted by amount granted, the budget as a line."""
     if not isinstance(result, CallResult):
         raise InvalidParameter(
             "result",
             result,
-            Text(
-                en="the result of simulating a funding call (scenarios.funding_call)",
-                nb="resultatet av å simulere en utlysning (scenarios.funding_call)",
-            ),
+            Text("the result of simulating a funding call (scenarios.funding_call)"),
         )
     _T["nok"].get(lang)
     ax = _axes(ax, "plots.budget_use")

@@ -24,12 +24,13 @@ from innoproc._engine.assessment import Advice, Shortfall
 from innoproc._engine.declare import Context, FactType, Precondition
 from innoproc._engine.fields import Field
 from innoproc._engine.history import FactRecord
+from innoproc._i18n import Series
 from innoproc._sources import (
     DIRECTIVE_2014_24,
     PARTNERSHIP_CALL_2020,
 )
 from innoproc._text import Source, Text
-from innoproc.deadlines import describe, lateness
+from innoproc.deadlines import lateness
 
 __all__ = [
     "DEADLINE_FIELD",
@@ -57,10 +58,7 @@ __all__ = [
 
 LEADERSHIP_DECISION = FactType(
     "leadership-decision",
-    Text(
-        en="Top management's decision anchoring the project",
-        nb="Toppledelsens vedtak om forankring av prosjektet",
-    ),
+    Text("Top management's decision anchoring the project"),
     fields=(
         Field("decided_by", "text", doc="Who decided (the chief executive, the council...)."),
         Field("decision", "text", doc="Reference to the decision (minutes, case number)."),
@@ -75,7 +73,7 @@ LEADERSHIP_DECISION = FactType(
 
 NEED_DESCRIPTION = FactType(
     "need-description",
-    Text(en="Description of the need", nb="Beskrivelse av behovet"),
+    Text("Description of the need"),
     fields=(
         Field("summary", "text", doc="The need, in a few sentences."),
         Field(
@@ -90,7 +88,7 @@ NEED_DESCRIPTION = FactType(
 
 MARKET_DIALOGUE_OUTCOME = FactType(
     "market-dialogue-outcome",
-    Text(en="Outcome of the market dialogue", nb="Resultat av markedsdialogen"),
+    Text("Outcome of the market dialogue"),
     fields=(
         Field(
             "solution_available",
@@ -105,7 +103,7 @@ MARKET_DIALOGUE_OUTCOME = FactType(
 
 MARKET_ANALYSIS = FactType(
     "market-analysis",
-    Text(en="Analysis of the market", nb="Markedsanalyse"),
+    Text("Analysis of the market"),
     fields=(
         Field(
             "solution_available",
@@ -128,14 +126,11 @@ def not_recorded(fact: FactType) -> Shortfall:
 
     ```pycon
     >>> print(not_recorded(NEED_DESCRIPTION).nb)
-    Ikke registrert: Beskrivelse av behovet (faktum 'need-description').
+    Ikke registrert: Beskrivelse av behovet.
 
     ```
     """
-    return Shortfall(
-        f"Not recorded: {fact.title.en} (fact '{fact.name}').",
-        f"Ikke registrert: {fact.title.nb} (faktum '{fact.name}').",
-    )
+    return Shortfall(Text("Not recorded: {fact}.", fact=fact.title), fact=fact.name)
 
 
 def recorded(ctx: Context, fact: FactType) -> FactRecord | Shortfall:
@@ -145,27 +140,26 @@ def recorded(ctx: Context, fact: FactType) -> FactRecord | Shortfall:
 
 
 def found(
-    problems: Sequence[tuple[str, str]], *, listed: bool = True, **details: Any
+    problems: Sequence[Text | tuple[str, str]], *, listed: bool = True, **details: Any
 ) -> Shortfall | None:
-    """A shortfall listing ``problems`` (pairs of English and bokmål), or ``None`` if none.
+    """A shortfall listing ``problems`` (texts, or pairs of English and bokmål for a host's
+    own rules), or ``None`` if none.
 
-    ``listed`` adds the English problems to the details under ``problems``.
+    ``listed`` adds the problems in English to the details under ``problems``.
 
     ```pycon
-    >>> print(found([("round 2 changed the award criteria", "runde 2 endret kriteriene")]).nb)
-    Funnet: runde 2 endret kriteriene.
+    >>> from innoproc import Text
+    >>> print(found([Text("round {n} changed the award criteria", n=2)]).nb)
+    Avvik: runde 2 endret tildelingskriteriene.
 
     ```
     """
     if not problems:
         return None
+    texts = [p if isinstance(p, Text) else Text(p[0], p[1]) for p in problems]  # i18n: host
     if listed:
-        details["problems"] = tuple(en for en, _ in problems)
-    return Shortfall(
-        "Found: " + "; ".join(en for en, _ in problems) + ".",
-        "Funnet: " + "; ".join(nb for _, nb in problems) + ".",
-        **details,
-    )
+        details["problems"] = tuple(t.get("en") for t in texts)
+    return Shortfall(Text("Found: {problems}.", problems=Series(texts, "semicolon")), **details)
 
 
 # -- preconditions -------------------------------------------------------------------------
@@ -183,10 +177,7 @@ def _leadership_anchoring(ctx: Context) -> Shortfall | None:
 # as a blocking check, so it blocks, labelled with its true kind.
 LEADERSHIP_ANCHORING = Precondition(
     code="leadership-anchoring",
-    rule=Text(
-        en="The project must be anchored with top management.",
-        nb="Prosjektet må være forankret i toppledelsen.",
-    ),
+    rule=Text("The project must be anchored with top management."),
     source=PARTNERSHIP_CALL_2020.at(
         "«forankret i toppledelsen»; likewise the #StimuLab call of 2018 («lederforankring»)"
     ),
@@ -202,8 +193,7 @@ def _need_described(ctx: Context) -> Shortfall | None:
         return need
     if need.get("functional") is not True:
         return Shortfall(
-            "The recorded description is a detailed specification, not a functional one.",
-            "Den registrerte beskrivelsen er en detaljert spesifikasjon, ikke en funksjonell.",
+            Text("The recorded description is a detailed specification, not a functional one.")
         )
     return None
 
@@ -214,10 +204,8 @@ def _need_described(ctx: Context) -> Shortfall | None:
 NEED_DESCRIBED = Precondition(
     code="need-described",
     rule=Text(
-        en="The need must be described functionally, precisely enough for suppliers to "
-        "decide whether to take part.",
-        nb="Behovet må være funksjonelt beskrevet, presist nok til at leverandører kan "
-        "avgjøre om de vil delta.",
+        "The need must be described functionally, precisely enough for suppliers to "
+        "decide whether to take part."
     ),
     source=DIRECTIVE_2014_24.at("art. 31(1) second subparagraph"),
     test=_need_described,
@@ -230,13 +218,19 @@ def _no_market_solution(ctx: Context) -> Shortfall | None:
     if isinstance(outcome, Shortfall):
         return outcome
     if outcome.get("solution_available") is not False:
-        found = outcome.get("summary")
-        suffix_en = f" It found: {found}." if found else ""
-        suffix_nb = f" Den fant: {found}." if found else ""
+        summary = outcome.get("summary")
+        if summary:
+            return Shortfall(
+                Text(
+                    "The market dialogue found a solution already available on the market. "
+                    "It found: {summary}.",
+                    summary=summary,
+                ),
+                summary=summary,
+            )
         return Shortfall(
-            "The market dialogue found a solution already available on the market." + suffix_en,
-            "Markedsdialogen fant en løsning som allerede finnes i markedet." + suffix_nb,
-            summary=found,
+            Text("The market dialogue found a solution already available on the market."),
+            summary=summary,
         )
     return None
 
@@ -247,10 +241,7 @@ def _no_market_solution(ctx: Context) -> Shortfall | None:
 NO_MARKET_SOLUTION = Precondition(
     code="no-market-solution",
     rule=Text(
-        en="The need must not be met by products, services or works already available on "
-        "the market.",
-        nb="Behovet må ikke kunne dekkes av varer, tjenester eller bygge- og anleggsarbeider "
-        "som allerede finnes i markedet.",
+        "The need must not be met by products, services or works already available on the market."
     ),
     source=DIRECTIVE_2014_24.at("art. 31(1) second subparagraph"),
     test=_no_market_solution,
@@ -263,24 +254,31 @@ def _no_market_solution_evidenced(ctx: Context) -> Shortfall | None:
     analysis = ctx.fact(MARKET_ANALYSIS.name)
     if dialogue is None and analysis is None:
         return Shortfall(
-            f"Not recorded: {MARKET_DIALOGUE_OUTCOME.title.en} (fact "
-            f"'{MARKET_DIALOGUE_OUTCOME.name}') or {MARKET_ANALYSIS.title.en} (fact "
-            f"'{MARKET_ANALYSIS.name}').",
-            f"Ikke registrert: {MARKET_DIALOGUE_OUTCOME.title.nb} (opplysning "
-            f"'{MARKET_DIALOGUE_OUTCOME.name}') eller {MARKET_ANALYSIS.title.nb} (opplysning "
-            f"'{MARKET_ANALYSIS.name}').",
+            Text(
+                "Not recorded: {dialogue} or {analysis}.",
+                dialogue=MARKET_DIALOGUE_OUTCOME.title,
+                analysis=MARKET_ANALYSIS.title,
+            ),
+            fact=MARKET_DIALOGUE_OUTCOME.name,
         )
     latest = max((r for r in (dialogue, analysis) if r is not None), key=lambda record: record.seq)
     if latest.get("solution_available") is not False:
-        found = latest.get("summary")
-        suffix_en = f" It found: {found}." if found else ""
-        suffix_nb = f" Den fant: {found}." if found else ""
+        summary = latest.get("summary")
+        if summary:
+            return Shortfall(
+                Text(
+                    "The latest examination of the market found a solution already available "
+                    "on the market. It found: {summary}.",
+                    summary=summary,
+                ),
+                summary=summary,
+            )
         return Shortfall(
-            "The latest examination of the market found a solution already available on the "
-            "market." + suffix_en,
-            "Den siste undersøkelsen av markedet fant en løsning som allerede er tilgjengelig "
-            "på markedet." + suffix_nb,
-            summary=found,
+            Text(
+                "The latest examination of the market found a solution already available on "
+                "the market."
+            ),
+            summary=summary,
         )
     return None
 
@@ -291,12 +289,9 @@ def _no_market_solution_evidenced(ctx: Context) -> Shortfall | None:
 NO_MARKET_SOLUTION_EVIDENCED = Precondition(
     code="no-market-solution",
     rule=Text(
-        en="The need must not be met by products, services or works already available on "
+        "The need must not be met by products, services or works already available on "
         "the market, as shown by the market dialogue or another documented examination of "
-        "the market.",
-        nb="Behovet må ikke kunne dekkes av varer, tjenester eller bygge- og anleggsarbeider "
-        "som allerede er tilgjengelige på markedet, slik markedsdialogen eller en annen "
-        "dokumentert undersøkelse av markedet viser.",
+        "the market."
     ),
     source=DIRECTIVE_2014_24.at("art. 31(1) second subparagraph"),
     test=_no_market_solution_evidenced,
@@ -308,10 +303,10 @@ def _market_dialogue_held(ctx: Context) -> Advice | None:
     if ctx.fact(MARKET_DIALOGUE_OUTCOME.name) is not None:
         return None
     return Advice(
-        "No market dialogue was held; one is recommended before the notice, to learn what the "
-        "market can offer and to let suppliers prepare.",
-        "Det er ikke gjennomført markedsdialog; det anbefales før kunngjøringen, for å lære hva "
-        "markedet kan tilby og la leverandørene forberede seg.",
+        Text(
+            "No market dialogue was held; one is recommended before the notice, to learn what the "
+            "market can offer and to let suppliers prepare."
+        )
     )
 
 
@@ -320,10 +315,7 @@ def _market_dialogue_held(ctx: Context) -> Advice | None:
 # practice, reported and never blocking.
 MARKET_DIALOGUE_HELD = Precondition(
     code="market-dialogue-held",
-    rule=Text(
-        en="A market dialogue should be held before the contract notice.",
-        nb="Det bør gjennomføres markedsdialog før konkurransen kunngjøres.",
-    ),
+    rule=Text("A market dialogue should be held before the contract notice."),
     source=DIRECTIVE_2014_24.at("art. 40"),
     test=_market_dialogue_held,
     reads=(MARKET_DIALOGUE_OUTCOME,),
@@ -343,10 +335,12 @@ def late(at: datetime, deadline: datetime) -> Shortfall | None:
         return None
     shown = timedelta(seconds=max(1, round(late_by.total_seconds())))
     return Shortfall(
-        f"Submitted {describe(at)}, after the deadline {describe(deadline)} "
-        f"(Europe/Oslo), {shown} late.",
-        f"Sendt inn {describe(at)}, etter fristen {describe(deadline)} "
-        f"(norsk tid), {shown} for sent.",
+        Text(
+            "Submitted {submitted}, after the deadline {deadline} (Norwegian time), {late} late.",
+            submitted=at,
+            deadline=deadline,
+            late=shown,
+        ),
         submitted=at,
         deadline=deadline,
         late_by=late_by,
@@ -362,11 +356,8 @@ def _submitted_in_time(ctx: Context) -> Shortfall | None:
 # 2018, Innovation Norway's calls of 2017 and 2020), so this rule is a programme requirement.
 SUBMITTED_IN_TIME = Precondition(
     code="submitted-in-time",
-    rule=Text(
-        en="The submission must reach the call by its deadline.",
-        nb="Innsendingen må komme inn innen fristen i utlysningen.",
-    ),
-    source=Source("The call for proposals", "its deadline"),
+    rule=Text("The submission must reach the call by its deadline."),
+    source=Source("The deadline stated in the call for proposals"),
     test=_submitted_in_time,
     uses=("deadline",),
     kind="programme",

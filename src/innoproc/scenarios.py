@@ -45,6 +45,7 @@ import attrs
 
 from innoproc._call import CallScenario, close_application
 from innoproc._errors import InvalidParameter, UnknownParameter, UnknownScenario, UnknownScheme
+from innoproc._i18n import Plain
 from innoproc._procedures import procedures
 from innoproc._schemes import schemes
 from innoproc._schemes.model import Scheme
@@ -71,43 +72,25 @@ Kind = Literal["probability", "count", "amount", "counts", "amounts", "weights"]
 # -- the texts of this module, in one place --------------------------------------------------
 
 _EXPECTED: dict[str, Text] = {
-    "count": Text(en="a whole number from {low}{to}", nb="et heltall fra {low}{to}"),
-    "amount": Text(en="an amount in NOK of at least {low}", nb="et beløp i kroner på minst {low}"),
-    "counts": Text(
-        en="{n} whole numbers from {low}{to}, comma-separated",
-        nb="{n} heltall fra {low}{to}, skilt med komma",
-    ),
-    "amounts": Text(
-        en="{n} amounts in NOK of at least {low}, comma-separated",
-        nb="{n} beløp i kroner på minst {low}, skilt med komma",
-    ),
-    "weights": Text(
-        en="weights per outcome (outcome:weight,...), none negative, not all 0",
-        nb="vekter per utfall (utfall:vekt,...), ingen negative, ikke alle 0",
-    ),
-    "to": Text(en=" to {high}", nb=" til {high}"),
+    "count": Text("a whole number from {low}{to}"),
+    "amount": Text("an amount in NOK of at least {low}"),
+    "counts": Text("{n} whole numbers from {low}{to}, comma-separated"),
+    "amounts": Text("{n} amounts in NOK of at least {low}, comma-separated"),
+    "weights": Text("weights per outcome (outcome:weight,...), none negative, not all 0"),
+    "to": Text(" to {high}"),
 }
 _RANGE: dict[str, Text] = {
-    "probability": Text(en="probability 0-1", nb="sannsynlighet 0-1"),
-    "count": Text(en="whole number {low}{to}", nb="heltall {low}{to}"),
-    "amount": Text(en="NOK, at least {low}", nb="kroner, minst {low}"),
-    "counts": Text(en="{n} whole numbers {low}{to}", nb="{n} heltall {low}{to}"),
-    "amounts": Text(en="{n} amounts in NOK", nb="{n} beløp i kroner"),
-    "weights": Text(en="outcome:weight,...", nb="utfall:vekt,..."),
-    "to": Text(en="-{high}", nb="-{high}"),
+    "probability": Text("probability 0-1"),
+    "count": Text("whole number {low}{to}"),
+    "amount": Text("NOK, at least {low}"),
+    "counts": Text("{n} whole numbers {low}{to}"),
+    "amounts": Text("{n} amounts in NOK"),
+    "weights": Text("outcome:weight,..."),
+    "to": Text("-{high}"),
 }
-_OUTCOME_OF = Text(
-    en="weights of outcomes the scheme has ({known})",
-    nb="vekter for utfall ordningen har ({known})",
-)
-_GRANT_RANGE = Text(
-    en="at least grant_min ({low})",
-    nb="minst grant_min ({low})",
-)
-_NO_BUDGET = Text(
-    en="an amount in NOK: the scheme states no budget, so give one",
-    nb="et beløp i kroner: ordningen oppgir ikke noe budsjett, så oppgi ett",
-)
+_OUTCOME_OF = Text("weights of outcomes the scheme has ({known})")
+_GRANT_RANGE = Text("at least grant_min ({low})")
+_NO_BUDGET = Text("an amount in NOK: the scheme states no budget, so give one")
 
 
 @attrs.frozen
@@ -129,20 +112,20 @@ class Parameter:
     size: int = 1
     default_text: Text | None = None
 
-    def describe(self, lang: str = "en") -> str:
+    def describe(self, lang: str | None = None) -> str:
         """The kind and range in a few words, in ``lang`` (for help texts)."""
-        return self._fill(_RANGE, lang)
+        return self._fill(_RANGE).get(lang)
 
     def _expected(self) -> Text:
         if self.kind == "probability":
             return PROBABILITY
-        return Text(en=self._fill(_EXPECTED, "en"), nb=self._fill(_EXPECTED, "nb"))
+        return self._fill(_EXPECTED)
 
-    def _fill(self, table: dict[str, Text], lang: str) -> str:
-        to = "" if self.high is None else table["to"].get(lang).format(high=self.high)
-        return table[self.kind].get(lang).format(low=self.low, to=to, n=self.size)
+    def _fill(self, table: dict[str, Text]) -> Text:
+        to = "" if self.high is None else table["to"].with_values(high=Plain(self.high))
+        return table[self.kind].with_values(low=Plain(self.low), to=to, n=Plain(self.size))
 
-    def default_shown(self, lang: str = "en") -> str:
+    def default_shown(self, lang: str | None = None) -> str:
         """The default as a user would write it (or what ``None`` stands for)."""
         value = self.default
         if value is None:
@@ -233,10 +216,6 @@ def _checked(parameters: tuple[Parameter, ...], values: Mapping[str, object]) ->
     return {p.name: p.check(values[p.name]) for p in parameters}
 
 
-def _t(en: str, nb: str) -> Text:
-    return Text(en=en, nb=nb)
-
-
 def _days(n: float) -> timedelta:
     return timedelta(days=n)
 
@@ -248,16 +227,13 @@ IP_PARAMETERS: tuple[Parameter, ...] = (
         "market_solution",
         "probability",
         0.2,
-        _t(
-            "the chance the market dialogue finds a product (the case is cancelled)",
-            "sjansen for at markedsdialogen finner et produkt (saken avlyses)",
-        ),
+        Text("the chance the market dialogue finds a product (the case is cancelled)"),
     ),
     Parameter(
         "phases",
         "count",
         3,
-        _t("development phases", "utviklingsfaser"),
+        Text("development phases"),
         low=1,
         high=10,
     ),
@@ -265,32 +241,26 @@ IP_PARAMETERS: tuple[Parameter, ...] = (
         "phase_miss",
         "probability",
         0.15,
-        _t(
-            "the chance a phase misses its targets (the partnership is terminated)",
-            "sjansen for at en fase ikke når målene (partnerskapet avsluttes)",
-        ),
+        Text("the chance a phase misses its targets (the partnership is terminated)"),
     ),
     Parameter(
         "over_budget",
         "probability",
         0.1,
-        _t(
-            "the chance the final price exceeds the agreed maximum (purchase refused)",
-            "sjansen for at prisen overstiger avtalt maksimum (kjøpet avvises)",
-        ),
+        Text("the chance the final price exceeds the agreed maximum (purchase refused)"),
     ),
     Parameter(
         "maximum_cost",
         "amount",
         30_000_000,
-        _t("the agreed maximum cost of the purchase", "avtalt maksimal kostnad for kjøpet"),
+        Text("the agreed maximum cost of the purchase"),
         low=1,
     ),
     Parameter(
         "instalment",
         "amount",
         2_000_000,
-        _t("what each development phase costs", "hva hver utviklingsfase koster"),
+        Text("what each development phase costs"),
     ),
 )
 
@@ -444,16 +414,13 @@ PCP_PARAMETERS: tuple[Parameter, ...] = (
         "market_solution",
         "probability",
         0.1,
-        _t(
-            "the chance phase 0 finds a solution on the market (the PCP is cancelled)",
-            "sjansen for at fase 0 finner en løsning i markedet (FoU-anskaffelsen avlyses)",
-        ),
+        Text("the chance phase 0 finds a solution on the market (the PCP is cancelled)"),
     ),
     Parameter(
         "suppliers",
         "counts",
         (6, 4, 2),
-        _t("suppliers contracted in phases 1, 2 and 3", "leverandører i fase 1, 2 og 3"),
+        Text("suppliers contracted in phases 1, 2 and 3"),
         low=1,
         high=8,
         size=3,
@@ -462,16 +429,13 @@ PCP_PARAMETERS: tuple[Parameter, ...] = (
         "supplier_failure",
         "probability",
         0.2,
-        _t(
-            "the chance each supplier fails a phase (too few left ends the PCP)",
-            "sjansen for at en leverandør feiler en fase (for få igjen avslutter den)",
-        ),
+        Text("the chance each supplier fails a phase (too few left ends the PCP)"),
     ),
     Parameter(
         "phase_cost",
         "amounts",
         (300_000, 1_000_000, 2_500_000),
-        _t("what each supplier is paid per phase", "hva hver leverandør får per fase"),
+        Text("what each supplier is paid per phase"),
         size=3,
     ),
 )
@@ -579,48 +543,37 @@ TD_PARAMETERS: tuple[Parameter, ...] = (
         "late",
         "probability",
         0.05,
-        _t(
-            "the chance a proposal misses the deadline", "sjansen for at et forslag kommer for sent"
-        ),
+        Text("the chance a proposal misses the deadline"),
     ),
     Parameter(
         "prequalified",
         "probability",
         0.4,
-        _t("the chance a proposal is prequalified", "sjansen for at et forslag prekvalifiseres"),
+        Text("the chance a proposal is prequalified"),
     ),
     Parameter(
         "deferred",
         "probability",
         0.3,
-        _t(
-            "the chance a proposal not prequalified is deferred (else rejected)",
-            "sjansen for at et forslag som ikke prekvalifiseres blir utsatt (ellers avslått)",
-        ),
+        Text("the chance a proposal not prequalified is deferred (else rejected)"),
     ),
     Parameter(
         "committed",
         "probability",
         0.8,
-        _t(
-            "the chance the dialogue ends in commitment and a grant",
-            "sjansen for at dialogen ender i forpliktelse og tildeling",
-        ),
+        Text("the chance the dialogue ends in commitment and a grant"),
     ),
     Parameter(
         "revisit",
         "probability",
         0.25,
-        _t(
-            "the chance diamond 2 sends the work back to the diagnosis",
-            "sjansen for at diamant 2 sender arbeidet tilbake til diagnosen",
-        ),
+        Text("the chance diamond 2 sends the work back to the diagnosis"),
     ),
     Parameter(
         "grant",
         "amount",
         1_500_000,
-        _t("the steering group's grant", "styringsgruppens tildeling"),
+        Text("the steering group's grant"),
         low=1,
     ),
 )
@@ -777,20 +730,20 @@ _INELIGIBLE = Parameter(
     "ineligible",
     "probability",
     0.05,
-    _t("the chance the applicant may not apply", "sjansen for at søkeren ikke kan søke"),
+    Text("the chance the applicant may not apply"),
 )
 _MUST_FAIL = Parameter(
     "must_fail",
     "probability",
     0.2,
-    _t("the chance a must criterion fails", "sjansen for at et absolutt krav ikke er oppfylt"),
+    Text("the chance a must criterion fails"),
 )
 _OUTCOMES = Parameter(
     "outcomes",
     "weights",
     None,
-    _t("how funded projects close, weighed", "hvordan innvilgede prosjekter avsluttes, vektet"),
-    default_text=_t("equal weights", "like vekter"),
+    Text("how funded projects close, weighed"),
+    default_text=Text("equal weights"),
 )
 
 APPLICATION_PARAMETERS: tuple[Parameter, ...] = (
@@ -800,12 +753,9 @@ APPLICATION_PARAMETERS: tuple[Parameter, ...] = (
         "funded",
         "probability",
         0.4,
-        _t(
-            "the chance an assessed application is funded",
-            "sjansen for at en vurdert søknad innvilges",
-        ),
+        Text("the chance an assessed application is funded"),
     ),
-    Parameter("grant", "amount", 200_000, _t("each grant", "hvert tilskudd"), low=1),
+    Parameter("grant", "amount", 200_000, Text("each grant"), low=1),
     _OUTCOMES,
 )
 
@@ -892,7 +842,7 @@ def _outcome_weights(scheme: Scheme, outcomes: object) -> tuple[tuple[str, float
         raise InvalidParameter(
             "outcomes",
             outcomes,
-            Text(en=_OUTCOME_OF.en.format(known=known), nb=_OUTCOME_OF.nb.format(known=known)),
+            _OUTCOME_OF.with_values(known=known),
         )
     return tuple(weights.items())
 
@@ -938,7 +888,7 @@ CALL_PARAMETERS: tuple[Parameter, ...] = (
         "applications",
         "count",
         100,
-        _t("applications per call", "søknader per utlysning"),
+        Text("applications per call"),
         low=1,
         high=1_000_000,
     ),
@@ -946,9 +896,9 @@ CALL_PARAMETERS: tuple[Parameter, ...] = (
         "budget",
         "amount",
         None,
-        _t("the call's budget", "utlysningens budsjett"),
+        Text("the call's budget"),
         low=1,
-        default_text=_t("the scheme's budget", "ordningens budsjett"),
+        default_text=Text("the scheme's budget"),
     ),
     _INELIGIBLE,
     _MUST_FAIL,
@@ -956,17 +906,17 @@ CALL_PARAMETERS: tuple[Parameter, ...] = (
         "grant_min",
         "amount",
         None,
-        _t("the smallest amount sought", "det minste beløpet det søkes om"),
+        Text("the smallest amount sought"),
         low=1,
-        default_text=_t("5 % of the budget", "5 % av budsjettet"),
+        default_text=Text("5 % of the budget"),
     ),
     Parameter(
         "grant_max",
         "amount",
         None,
-        _t("the largest amount sought", "det største beløpet det søkes om"),
+        Text("the largest amount sought"),
         low=1,
-        default_text=_t("20 % of the budget", "20 % av budsjettet"),
+        default_text=Text("20 % of the budget"),
     ),
     _OUTCOMES,
 )
@@ -1010,13 +960,13 @@ def funding_call(
         raise InvalidParameter(
             "grant_max",
             high,
-            Text(en=_GRANT_RANGE.en.format(low=low), nb=_GRANT_RANGE.nb.format(low=low)),
+            _GRANT_RANGE.with_values(low=low),
         )
     if project is not None and not isinstance(project, Scenario):
         raise InvalidParameter(
             "project",
             project,
-            _t("a Scenario of the funded project's procedure", "et Scenario for prosjektet"),
+            Text("a Scenario of the funded project's procedure"),
         )
     if project is None and chosen.leads_to is not None:
         factory = _PROCEDURES.get(chosen.leads_to)

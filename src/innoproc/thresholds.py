@@ -65,37 +65,38 @@ class Threshold:
     note: str = ""
 
 
-def _source(title: str, url: str, publisher: str) -> Source:
-    return Source(title, "forskrift om offentlige anskaffelser § 5-3", url=url, publisher=publisher)
-
-
-_KLUGE = _source(
+_KLUGE = Source(
     "Kluge Advokatfirma: Nye terskelverdier for offentlige anskaffelser (2016)",
-    "https://www.kluge.no/fagforum/nyhetsbrev/nye-terskelverdier-for-offentlige-anskaffelser/",
-    "Kluge Advokatfirma",
+    "forskrift om offentlige anskaffelser § 5-3",
+    url="https://www.kluge.no/fagforum/nyhetsbrev/nye-terskelverdier-for-offentlige-anskaffelser/",
+    publisher="Kluge Advokatfirma",
 )
-_KS_2018 = _source(
+_KS_2018 = Source(
     "KS Advokatene: Nye terskelverdier for kunngjøring av offentlige anskaffelser (2018; "
     "endringsforskrift FOR-2018-04-04-533)",
-    "https://www.ks.no/ks-advokatene/nyheter/nye-terskelverdier-for-kunngjoring-av-offentlige-"
+    "forskrift om offentlige anskaffelser § 5-3",
+    url="https://www.ks.no/ks-advokatene/nyheter/nye-terskelverdier-for-kunngjoring-av-offentlige-"
     "anskaffelser/",
-    "KS Advokatene",
+    publisher="KS Advokatene",
 )
-_DFO_2020 = _source(
+_DFO_2020 = Source(
     "DFØ: EØS-terskelverdiene er endret (2020; endringsforskrift FOR-2020-02-12-128)",
-    "https://www.anskaffelser.no/nyhet/2020/02/eos-terskelverdiene-er-endret",
-    "Direktoratet for forvaltning og økonomistyring (DFØ)",
+    "forskrift om offentlige anskaffelser § 5-3",
+    url="https://www.anskaffelser.no/nyhet/2020/02/eos-terskelverdiene-er-endret",
+    publisher="Direktoratet for forvaltning og økonomistyring (DFØ)",
 )
-_KS_2022 = _source(
+_KS_2022 = Source(
     "KS Advokatene: Nye EØS-terskelverdier for 2022-2024",
-    "https://www.ks.no/ks-advokatene/nyheter/nye-eos-terskelverdier-for-2022-2024/",
-    "KS Advokatene",
+    "forskrift om offentlige anskaffelser § 5-3",
+    url="https://www.ks.no/ks-advokatene/nyheter/nye-eos-terskelverdier-for-2022-2024/",
+    publisher="KS Advokatene",
 )
-_DFO_2024 = _source(
+_DFO_2024 = Source(
     "DFØ: Nye EØS-terskelverdier for offentlige anskaffelser har trådt i kraft (2024)",
-    "https://anskaffelser.no/nyhetsarkiv/nye-eos-terskelverdier-offentlige-anskaffelser-har-"
+    "forskrift om offentlige anskaffelser § 5-3",
+    url="https://anskaffelser.no/nyhetsarkiv/nye-eos-terskelverdier-offentlige-anskaffelser-har-"
     "tradt-i-kraft",
-    "Direktoratet for forvaltning og økonomistyring (DFØ)",
+    publisher="Direktoratet for forvaltning og økonomistyring (DFØ)",
 )
 
 _SECONDARY = "read in a secondary source, not in the regulation or the ministry's own text"

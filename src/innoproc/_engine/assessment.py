@@ -69,7 +69,7 @@ class Shortfall:
         if isinstance(text, Text):
             self.text: Text | None = text
         elif text:
-            self.text = Text(text, nb or None)
+            self.text = Text(text, nb or None)  # i18n: a host's own text
         else:
             self.text = None
         self.source = source
@@ -261,7 +261,7 @@ class Assessment:
         """The label of the step's field ``name`` in ``lang``."""
         spec = self.procedure.events.get(self.event) if self.procedure is not None else None
         field = spec.field_map.get(name) if spec is not None else None
-        return name if field is None else Text(field.label).get(lang)
+        return name if field is None else Text(field.label).get(lang)  # i18n: from Field
 
     def __str__(self) -> str:
         return self.explain()

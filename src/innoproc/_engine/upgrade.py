@@ -14,51 +14,50 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from innoproc._engine.assessment import KIND_LABELS, Finding
+from innoproc._engine.assessment import Finding
 from innoproc._engine.history import FactRecord
+from innoproc._i18n import Plain, Series
 from innoproc._text import Source, Text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from innoproc._engine.declare import Procedure
+    from innoproc._engine.declare import FactType, Procedure, State
+    from innoproc._engine.fields import Field
 
-_SOURCE = Source("innoproc", "versions of a procedure")
+_SOURCE = Source("The versions of the procedure")
 
+_HEAD = Text("Moving {procedure} from version {a} to version {b}: {verdict}.")
+_POSSIBLE = Text("possible")
+_REFUSED = Text("refused")
 _RULES: dict[str, Text] = {
-    "upgrade-not-newer": Text(
-        en="A case can only move to a later version of its procedure.",
-        nb="En sak kan bare flyttes til en senere versjon av prosedyren.",
-    ),
-    "upgrade-state-unmapped": Text(
-        en="The state the case is in must exist in the new version.",
-        nb="Tilstanden saken er i, må finnes i den nye versjonen.",
-    ),
+    "upgrade-not-newer": Text("A case can only move to a later version of its procedure."),
+    "upgrade-state-unmapped": Text("The state the case is in must exist in the new version."),
     "upgrade-fact-unmapped": Text(
-        en="Every kind of fact the case has recorded must exist in the new version.",
-        nb="Alle typer opplysninger saken har registrert, må finnes i den nye versjonen.",
+        "Every kind of fact the case has recorded must exist in the new version."
     ),
-    "upgrade-field-unmapped": Text(
-        en="Every field of a recorded fact must exist in the new version.",
-        nb="Alle felt i en registrert opplysning må finnes i den nye versjonen.",
-    ),
+    "upgrade-field-unmapped": Text("Every field of a recorded fact must exist in the new version."),
     "upgrade-field-missing": Text(
-        en="The new version asks for more in a fact the case has recorded; record it again "
-        "after the upgrade.",
-        nb="Den nye versjonen krever mer av en opplysning saken har registrert; registrer "
-        "den på nytt etter oppgraderingen.",
+        "The new version asks for more in a fact the case has recorded; record it again "
+        "after the upgrade."
     ),
-    "upgrade-new-rule": Text(
-        en="The new version has a rule the case has not been judged by before.",
-        nb="Den nye versjonen har en regel saken ikke er vurdert etter før.",
-    ),
+    "upgrade-new-rule": Text("The new version has a rule the case has not been judged by before."),
 }
 
 
-def _finding(code: str, en: str, nb: str, blocking: bool, **details: object) -> Finding:
+def _title(spec: State | FactType | None, name: str) -> Text | Plain:
+    """What the reader calls a state or fact: its title, else its name."""
+    return spec.title if spec is not None else Plain(name)
+
+
+def _label(field: Field | None, name: str) -> Text | Plain:
+    return Text(field.label) if field is not None else Plain(name)  # i18n: from Field
+
+
+def _finding(code: str, text: Text, blocking: bool, **details: object) -> Finding:
     return Finding(
         code,
         _RULES[code],
         _SOURCE,
-        Text(en=en, nb=nb),
+        text,
         details,
         kind="legal" if blocking else "practice",
     )
@@ -80,6 +79,8 @@ class UpgradeReport:
     unmet: tuple[Finding, ...] = ()
     advice: tuple[Finding, ...] = ()
     changes: Text | None = None
+    #: The procedure's title, for the reader.
+    procedure_title: Text | None = None
 
     @property
     def ok(self) -> bool:
@@ -94,21 +95,16 @@ class UpgradeReport:
     def __bool__(self) -> bool:
         return self.ok
 
-    def explain(self, lang: str = "en") -> str:
-        """The report in plain language, one line per finding."""
-        KIND_LABELS["legal"].get(lang)  # unknown languages raise UnknownLanguage
-        head = {
-            "en": "Moving {proc} from version {a} to version {b}: {verdict}.",
-            "nb": "Flytting av {proc} fra versjon {a} til versjon {b}: {verdict}.",
-        }[lang]
-        verdict = {
-            "en": ("possible", "refused"),
-            "nb": ("mulig", "avvist"),
-        }[lang][0 if self.ok else 1]
+    def explain(self, lang: str | None = None) -> str:
+        """The report in plain language, one line per finding, in ``lang`` (``None``: the
+        process's default language)."""
         lines = [
-            head.format(
-                proc=self.procedure_id, a=self.from_version, b=self.to_version, verdict=verdict
-            )
+            _HEAD.with_values(
+                procedure=self.procedure_title or Plain(self.procedure_id),
+                a=Plain(self.from_version),
+                b=Plain(self.to_version),
+                verdict=_POSSIBLE if self.ok else _REFUSED,
+            ).get(lang)
         ]
         if self.changes is not None:
             lines.append("  " + self.changes.get(lang))
@@ -130,8 +126,11 @@ def assess_upgrade(
         unmet.append(
             _finding(
                 "upgrade-not-newer",
-                f"The case is at version {current.version}; version {target.version} is not later.",
-                f"Saken er på versjon {current.version}; versjon {target.version} er ikke senere.",
+                Text(
+                    "The case is at version {current}; version {requested} is not later.",
+                    current=Plain(current.version),
+                    requested=Plain(target.version),
+                ),
                 True,
                 current=current.version,
                 requested=target.version,
@@ -142,8 +141,11 @@ def assess_upgrade(
         unmet.append(
             _finding(
                 "upgrade-state-unmapped",
-                f"Version {target.version} has no state {state!r}.",
-                f"Versjon {target.version} har ingen tilstand {state!r}.",
+                Text(
+                    "Version {version} has no state “{state}”.",
+                    version=Plain(target.version),
+                    state=_title(current.states.get(state), state),
+                ),
                 True,
                 state=state,
             )
@@ -151,12 +153,17 @@ def assess_upgrade(
         new_state = None
     for name, record in facts.items():
         spec = target.facts.get(name)
+        old = current.facts.get(name)
+        fact = _title(old if old is not None else spec, name)
         if spec is None:
             unmet.append(
                 _finding(
                     "upgrade-fact-unmapped",
-                    f"Version {target.version} has no fact {name!r}.",
-                    f"Versjon {target.version} har ingen opplysning {name!r}.",
+                    Text(
+                        "Version {version} has no fact “{fact}”.",
+                        version=Plain(target.version),
+                        fact=fact,
+                    ),
                     True,
                     fact=name,
                 )
@@ -164,28 +171,34 @@ def assess_upgrade(
             continue
         unknown = [f for f in record.payload if f not in spec.field_map]
         if unknown:
+            fields = old.field_map if old is not None else {}
             unmet.append(
                 _finding(
                     "upgrade-field-unmapped",
-                    f"Fact {name!r} has field(s) version {target.version} does not know: "
-                    f"{', '.join(unknown)}.",
-                    f"Opplysningen {name!r} har felt versjon {target.version} ikke kjenner: "
-                    f"{', '.join(unknown)}.",
+                    Text(
+                        "“{fact}” has fields version {version} does not know: {fields}.",
+                        fact=fact,
+                        version=Plain(target.version),
+                        fields=Series(_label(fields.get(f), f) for f in unknown),
+                    ),
                     True,
                     fact=name,
                     fields=tuple(unknown),
                 )
             )
-        lacking = [f.name for f in spec.fields if f.required and f.name not in record.payload]
+        lacking = [f for f in spec.fields if f.required and f.name not in record.payload]
         if lacking:
             advice.append(
                 _finding(
                     "upgrade-field-missing",
-                    f"Fact {name!r} ({spec.title.en}) lacks: {', '.join(lacking)}.",
-                    f"Opplysningen {name!r} ({spec.title.nb}) mangler: {', '.join(lacking)}.",
+                    Text(
+                        "“{fact}” lacks: {fields}.",
+                        fact=spec.title,
+                        fields=Series(_label(f, f.name) for f in lacking),
+                    ),
                     False,
                     fact=name,
-                    fields=tuple(lacking),
+                    fields=tuple(f.name for f in lacking),
                 )
             )
     for code, pre in target.preconditions.items():
@@ -193,8 +206,7 @@ def assess_upgrade(
             advice.append(
                 _finding(
                     "upgrade-new-rule",
-                    f"[{code}] {pre.rule.en}",
-                    f"[{code}] {pre.rule.nb}",
+                    Text("{rule} [{code}]", rule=pre.rule, code=Plain(code)),
                     False,
                     rule=code,
                 )
@@ -207,4 +219,5 @@ def assess_upgrade(
         tuple(unmet),
         tuple(advice),
         target.changes,
+        current.title,
     )

@@ -29,14 +29,15 @@ from innoproc._engine.assessment import Advice, Shortfall
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
 from innoproc._engine.fields import Field
 from innoproc._errors import UnknownThreshold
+from innoproc._i18n import Day, Series
 from innoproc._sources import (
     DIRECTIVE_2014_24,
     FOA,
     MINISTRY_TIME_LIMITS,
 )
-from innoproc._text import Source, Text
+from innoproc._text import Text
 from innoproc._time import OSLO
-from innoproc.deadlines import NORWAY, describe, period
+from innoproc.deadlines import NORWAY, period
 from innoproc.rules import (
     LEADERSHIP_ANCHORING,
     MARKET_DIALOGUE_HELD,
@@ -48,11 +49,6 @@ from innoproc.rules import (
     recorded,
 )
 from innoproc.thresholds import AUTHORITY_KINDS, CONTRACT_KINDS, eea_threshold
-
-
-def _art31(paragraph: str) -> Source:
-    return DIRECTIVE_2014_24.at(f"art. 31{paragraph}")
-
 
 #: Minimum time limit for requests to participate, in days (art. 31(1) fourth subparagraph;
 #: no reduction exists for the innovation partnership, DOMAIN V3).
@@ -66,16 +62,22 @@ BEST_PRICE_QUALITY_RATIO = "best-price-quality-ratio"
 
 PROCUREMENT_DOCUMENTS = FactType(
     "procurement-documents",
-    Text(en="The procurement documents", nb="Konkurransegrunnlaget"),
+    Text("The procurement documents"),
     fields=(
         Field("minimum_requirements", "texts", doc="Elements that are minimum requirements."),
         Field("award_criteria", "texts", doc="The award criteria."),
-        Field("ipr_arrangements", "boolean", doc="Contract terms include IPR arrangements."),
+        Field(
+            "ipr_arrangements",
+            "boolean",
+            doc="Contract terms include IPR arrangements.",
+            title="IPR arrangements",
+        ),
         Field(
             "rd_capacity_criteria",
             "boolean",
             doc="Selection criteria on R&D capacity and on developing and implementing "
             "innovative solutions.",
+            title="Selection criteria on R&D capacity",
         ),
         Field("negotiation_rules", "boolean", doc="How negotiation rounds and selection work."),
         Field("purchase_terms", "boolean", doc="How the purchase of the result will be made."),
@@ -94,14 +96,19 @@ PROCUREMENT_DOCUMENTS = FactType(
             "boolean",
             doc="Whether, and on what conditions, the authority may reduce the partners.",
         ),
-        Field("max_rd_value", "amount", doc="Maximum value of the R&D in all phases (NOK)."),
+        Field(
+            "max_rd_value",
+            "amount",
+            doc="Maximum value of the R&D in all phases (NOK).",
+            title="Maximum R&D value",
+        ),
         Field("estimated_purchase_value", "amount", doc="Estimated value of the purchase (NOK)."),
     ),
 )
 
 PROPORTIONALITY_ASSESSMENT = FactType(
     "proportionality-assessment",
-    Text(en="Assessment of proportionality", nb="Vurdering av forholdsmessighet"),
+    Text("Assessment of proportionality"),
     fields=(
         Field(
             "proportionate",
@@ -109,13 +116,13 @@ PROPORTIONALITY_ASSESSMENT = FactType(
             doc="The purchase value is not disproportionate to the development investment, "
             "and the phases reflect the degree of innovation.",
         ),
-        Field("reasoning", "text", doc="Why."),
+        Field("reasoning", "text", doc="Why the assessment concludes as it does."),
     ),
 )
 
 NEGOTIATION_ROUND = FactType(
     "negotiation-round",
-    Text(en="A negotiation round", nb="En forhandlingsrunde"),
+    Text("A negotiation round"),
     fields=(
         Field("round", "integer"),
         Field("changed_minimum_requirements", "boolean"),
@@ -132,7 +139,7 @@ NEGOTIATION_ROUND = FactType(
 
 PHASE_EVALUATION = FactType(
     "phase-evaluation",
-    Text(en="Evaluation of a development phase", nb="Evaluering av en utviklingsfase"),
+    Text("Evaluation of a development phase"),
     fields=(
         Field("phase", "integer"),
         Field("targets_met", "boolean", doc="The intermediate targets of the phase were met."),
@@ -169,35 +176,29 @@ def _minimum_requirements(ctx: Context) -> Shortfall | bool | None:
 # define the minimum requirements to be met by all tenders.
 MINIMUM_REQUIREMENTS_STATED = Precondition(
     code="minimum-requirements-stated",
-    rule=Text(
-        en="The documents must state which elements are minimum requirements.",
-        nb="Konkurransegrunnlaget må angi hvilke elementer som er minstekrav.",
-    ),
-    source=_art31("(1) second subparagraph"),
+    rule=Text("The documents must state which elements are minimum requirements."),
+    source=DIRECTIVE_2014_24.at("art. 31(1) second subparagraph"),
     test=_minimum_requirements,
     reads=(PROCUREMENT_DOCUMENTS,),
 )
 
-_DOCUMENT_ELEMENTS: tuple[tuple[str, str, str], ...] = (
-    ("award_criteria", "award criteria", "tildelingskriterier"),
-    (
-        "ipr_arrangements",
-        "IPR arrangements in the contract terms",
-        "immaterielle rettigheter i kontraktsvilkårene",
-    ),
-    (
-        "rd_capacity_criteria",
-        "selection criteria on R&D capacity",
-        "kvalifikasjonskrav om FoU-kapasitet",
-    ),
-    (
-        "negotiation_rules",
-        "how negotiation and selection work",
-        "hvordan forhandling og utvelgelse skjer",
-    ),
-    ("purchase_terms", "how the purchase will be made", "hvordan kjøpet skal skje"),
-    ("phases", "development phases with intermediate targets", "utviklingsfaser med delmål"),
+_DOCUMENT_ELEMENTS: tuple[tuple[str, Text], ...] = (
+    ("award_criteria", Text("award criteria")),
+    ("ipr_arrangements", Text("IPR arrangements in the contract terms")),
+    ("rd_capacity_criteria", Text("selection criteria on R&D capacity")),
+    ("negotiation_rules", Text("how negotiation and selection work")),
+    ("purchase_terms", Text("how the purchase will be made")),
+    ("phases", Text("development phases with intermediate targets")),
 )
+_AT_LEAST_ONE_PHASE = Text("at least one development phase")
+_NEED_AND_WHY = Text("the need and why new solutions are needed")
+
+
+def _missing(lacking: list[Text]) -> Shortfall:
+    return Shortfall(
+        Text("Missing: {items}.", items=Series(lacking, "semicolon")),
+        missing=tuple(t.get("en") for t in lacking),
+    )
 
 
 def _documents_complete(ctx: Context) -> Shortfall | None:
@@ -205,24 +206,16 @@ def _documents_complete(ctx: Context) -> Shortfall | None:
     if isinstance(docs, Shortfall):
         return docs
     lacking = [
-        (en, nb)
-        for name, en, nb in _DOCUMENT_ELEMENTS
+        text
+        for name, text in _DOCUMENT_ELEMENTS
         if not docs.get(name) or (name == "phases" and not isinstance(docs.get(name), int))
     ]
     phases = docs.get("phases")
     if isinstance(phases, int) and phases < 1:
-        lacking.append(("at least one development phase", "minst én utviklingsfase"))
+        lacking.append(_AT_LEAST_ONE_PHASE)
     if ctx.fact("need-description") is None:
-        lacking.append(
-            ("the need and why new solutions are needed", "behovet og hvorfor nye løsninger trengs")
-        )
-    if lacking:
-        return Shortfall(
-            "Missing: " + "; ".join(en for en, _ in lacking) + ".",
-            "Mangler: " + "; ".join(nb for _, nb in lacking) + ".",
-            missing=tuple(en for en, _ in lacking),
-        )
-    return None
+        lacking.append(_NEED_AND_WHY)
+    return _missing(lacking) if lacking else None
 
 
 # DFØ guidance on innovation partnership, with art. 31(2) (phases, intermediate targets,
@@ -230,14 +223,11 @@ def _documents_complete(ctx: Context) -> Shortfall | None:
 DOCUMENTS_COMPLETE = Precondition(
     code="documents-complete",
     rule=Text(
-        en="The procurement documents must cover the need, contract terms with IPR, "
+        "The procurement documents must cover the need, contract terms with IPR, "
         "selection criteria on R&D capacity, award criteria, negotiation, the purchase and "
-        "the development phases.",
-        nb="Konkurransegrunnlaget må dekke behovet, kontraktsvilkår med immaterielle "
-        "rettigheter, kvalifikasjonskrav om FoU-kapasitet, tildelingskriterier, forhandling, "
-        "kjøpet og utviklingsfasene.",
+        "the development phases."
     ),
-    source=_art31("(2) and (6)"),
+    source=DIRECTIVE_2014_24.at("art. 31(2) and (6)"),
     test=_documents_complete,
     reads=(PROCUREMENT_DOCUMENTS, NEED_DESCRIPTION),
 )
@@ -249,8 +239,7 @@ def _proportionality(ctx: Context) -> Shortfall | None:
         return assessment
     if assessment.get("proportionate") is not True:
         return Shortfall(
-            "The recorded assessment found the structure or value disproportionate.",
-            "Den registrerte vurderingen fant strukturen eller verdien uforholdsmessig.",
+            Text("The recorded assessment found the structure or value disproportionate.")
         )
     return None
 
@@ -261,12 +250,10 @@ def _proportionality(ctx: Context) -> Shortfall | None:
 PROPORTIONALITY = Precondition(
     code="proportionality",
     rule=Text(
-        en="The value of the purchase must not be disproportionate to the development "
-        "investment, and the phases must reflect the degree of innovation.",
-        nb="Verdien av kjøpet må ikke være uforholdsmessig i forhold til "
-        "utviklingsinvesteringen, og fasene må gjenspeile graden av innovasjon.",
+        "The value of the purchase must not be disproportionate to the development "
+        "investment, and the phases must reflect the degree of innovation."
     ),
-    source=_art31("(7)"),
+    source=DIRECTIVE_2014_24.at("art. 31(7)"),
     test=_proportionality,
     reads=(PROPORTIONALITY_ASSESSMENT,),
 )
@@ -277,25 +264,24 @@ def _request_time_limit(ctx: Context) -> Shortfall | None:
     deadline = ctx.payload["request_deadline"]
     minimum = period(sent, REQUEST_TIME_LIMIT_DAYS, "days", calendar=NORWAY)
     if deadline < minimum.end:
-        moved_en = moved_nb = ""
+        values = {"sent": sent, "last_day": minimum.last_day, "given": deadline}
         if minimum.extended:
-            moved_en = (
-                f" (day {REQUEST_TIME_LIMIT_DAYS} is {minimum.nominal_last_day.isoformat()}, "
-                "a Saturday, Sunday or public holiday, so the period runs to the next working day)"
+            nominal = minimum.nominal_last_day
+            text = Text(
+                "The notice is sent {sent}, so the earliest allowed time limit is the end of "
+                "{last_day}: day {days}, {nominal}, is not a working day, so the period runs to "
+                "the next working day. The time limit given is {given}.",
+                days=REQUEST_TIME_LIMIT_DAYS,
+                nominal=Day(nominal, NORWAY.names(nominal.year).get(nominal)),
+                **values,
             )
-            moved_nb = (
-                f" (dag {REQUEST_TIME_LIMIT_DAYS} er {minimum.nominal_last_day.isoformat()}, "
-                "en lørdag, søndag eller helligdag, så fristen løper til neste virkedag)"
+        else:
+            text = Text(
+                "The notice is sent {sent}, so the earliest allowed time limit is the end of "
+                "{last_day}; the time limit given is {given}.",
+                **values,
             )
-        return Shortfall(
-            f"The notice is sent {describe(sent)}, so the earliest allowed time limit is the "
-            f"end of {minimum.last_day.isoformat()}{moved_en}; the time limit given is "
-            f"{describe(deadline)}.",
-            f"Kunngjøringen sendes {describe(sent)}, så tidligste tillatte frist er slutten av "
-            f"{minimum.last_day.isoformat()}{moved_nb}; oppgitt frist er {describe(deadline)}.",
-            earliest=minimum.end,
-            given=deadline,
-        )
+        return Shortfall(text, earliest=minimum.end, given=deadline)
     return None
 
 
@@ -307,14 +293,13 @@ def _request_time_limit(ctx: Context) -> Shortfall | None:
 REQUEST_TIME_LIMIT = Precondition(
     code="request-time-limit",
     rule=Text(
-        en=f"The time limit for requests to participate must be at least "
-        f"{REQUEST_TIME_LIMIT_DAYS} days from the date the contract notice is sent, counted "
-        "under Regulation 1182/71.",
-        nb=f"Fristen for forespørsel om å delta må være minst {REQUEST_TIME_LIMIT_DAYS} "
-        "dager fra datoen kunngjøringen sendes, regnet etter forskrift om tidsfrister.",
+        "The time limit for requests to participate must be at least {days} days from the "
+        "date the contract notice is sent, counted under the regulation on time limits "
+        "(Regulation 1182/71).",
+        days=REQUEST_TIME_LIMIT_DAYS,
     ),
-    source=_art31(
-        "(1) fourth subparagraph; counted under forskrift om tidsfrister i EØS-avtalen "
+    source=DIRECTIVE_2014_24.at(
+        "art. 31(1) fourth subparagraph; counted under forskrift om tidsfrister i EØS-avtalen "
         "(Regulation 1182/71 art. 3), forskrift om offentlige anskaffelser § 7-6"
     ),
     test=_request_time_limit,
@@ -325,12 +310,11 @@ REQUEST_TIME_LIMIT = Precondition(
 def _request_period_ended(ctx: Context) -> Shortfall | None:
     published = ctx.steps("publish-notice")
     if not published:  # pragma: no cover - the state machine requires the notice first
-        return Shortfall("The notice has not been published.", "Kunngjøringen er ikke publisert.")
+        return Shortfall(Text("The notice has not been published."))
     deadline = published[-1].payload["request_deadline"]
     if ctx.at < deadline:
         return Shortfall(
-            f"The time limit is {deadline.isoformat()}; it is now {ctx.at.isoformat()}.",
-            f"Fristen er {deadline.isoformat()}; nå er det {ctx.at.isoformat()}.",
+            Text("The time limit is {deadline}; it is now {now}.", deadline=deadline, now=ctx.at),
             deadline=deadline,
         )
     return None
@@ -341,11 +325,8 @@ def _request_period_ended(ctx: Context) -> Shortfall | None:
 # early.
 REQUEST_PERIOD_ENDED = Precondition(
     code="request-period-ended",
-    rule=Text(
-        en="Candidates may be invited only after the time limit for requests to participate.",
-        nb="Kandidater kan først inviteres etter fristen for forespørsel om å delta.",
-    ),
-    source=_art31("(1) fourth subparagraph"),
+    rule=Text("Candidates may be invited only after the time limit for requests to participate."),
+    source=DIRECTIVE_2014_24.at("art. 31(1) fourth subparagraph"),
     test=_request_period_ended,
 )
 
@@ -354,18 +335,24 @@ def _minimum_candidates(ctx: Context) -> Shortfall | None:
     qualified = ctx.payload["qualified"]
     invited = ctx.payload["invited"]
     if invited < 1:
-        return Shortfall("No candidate is invited.", "Ingen kandidat er invitert.", invited=invited)
+        return Shortfall(Text("No candidate is invited."), invited=invited)
     if invited > qualified:
         return Shortfall(
-            f"{invited} invited but only {qualified} qualified.",
-            f"{invited} invitert, men bare {qualified} kvalifisert.",
+            Text(
+                "{invited} are invited but only {qualified} qualified.",
+                invited=invited,
+                qualified=qualified,
+            ),
             invited=invited,
             qualified=qualified,
         )
     if invited < qualified and invited < MINIMUM_CANDIDATES:
         return Shortfall(
-            f"The number is limited to {invited} of {qualified} qualified candidates.",
-            f"Antallet er begrenset til {invited} av {qualified} kvalifiserte kandidater.",
+            Text(
+                "The number is limited to {invited} of {qualified} qualified candidates.",
+                invited=invited,
+                qualified=qualified,
+            ),
             invited=invited,
             qualified=qualified,
             minimum=MINIMUM_CANDIDATES,
@@ -379,10 +366,9 @@ def _minimum_candidates(ctx: Context) -> Shortfall | None:
 MINIMUM_CANDIDATES_RULE = Precondition(
     code="minimum-candidates",
     rule=Text(
-        en=f"When the number of candidates is limited, at least {MINIMUM_CANDIDATES} must be "
-        "invited, and never more than qualified.",
-        nb=f"Når antallet kandidater begrenses, må minst {MINIMUM_CANDIDATES} inviteres, og "
-        "aldri flere enn som er kvalifisert.",
+        "When the number of candidates is limited, at least {minimum} must be invited, and "
+        "never more than qualified.",
+        minimum=MINIMUM_CANDIDATES,
     ),
     source=DIRECTIVE_2014_24.at("art. 65(2)"),
     test=_minimum_candidates,
@@ -393,35 +379,21 @@ MINIMUM_CANDIDATES_RULE = Precondition(
 def _negotiation_scope(ctx: Context) -> Shortfall | None:
     rounds = ctx.facts("negotiation-round")
     called = ctx.last_step("call-final-tenders")
-    problems: list[tuple[str, str]] = []
+    problems: list[Text] = []
     if not rounds:
-        problems.append(
-            ("no negotiation round is recorded", "ingen forhandlingsrunde er registrert")
-        )
+        problems.append(Text("no negotiation round is recorded"))
     for r in rounds:
         n = r.get("round")
         if r.get("changed_minimum_requirements"):
-            problems.append(
-                (f"round {n} changed the minimum requirements", f"runde {n} endret minstekravene")
-            )
+            problems.append(Text("round {n} changed the minimum requirements", n=n))
         if r.get("changed_award_criteria"):
-            problems.append(
-                (f"round {n} changed the award criteria", f"runde {n} endret tildelingskriteriene")
-            )
+            problems.append(Text("round {n} changed the award criteria", n=n))
         if r.get("specification_changed") and r.get("all_informed") is not True:
             problems.append(
-                (
-                    f"round {n} changed the specifications without informing all tenderers",
-                    f"runde {n} endret spesifikasjonene uten å informere alle tilbyderne",
-                )
+                Text("round {n} changed the specifications without informing all tenderers", n=n)
             )
         if called is not None and r.seq > called.seq:
-            problems.append(
-                (
-                    f"round {n} negotiated the final tenders",
-                    f"runde {n} forhandlet om endelige tilbud",
-                )
-            )
+            problems.append(Text("round {n} negotiated the final tenders", n=n))
     shortfall = found(problems)
     if shortfall is not None and any(
         r.get("changed_minimum_requirements") or r.get("changed_award_criteria") for r in rounds
@@ -429,19 +401,14 @@ def _negotiation_scope(ctx: Context) -> Shortfall | None:
         # What the authority can do: the criteria cannot be changed by negotiation, so the
         # competition must be cancelled (with a good reason) and announced again.
         shortfall = Shortfall(
-            f"{shortfall.en} {_REANNOUNCE[0]}",
-            f"{shortfall.nb} {_REANNOUNCE[1]}",
+            Text(
+                "{problems} The authority can cancel the competition and announce it again "
+                "with the changed minimum requirements or award criteria.",
+                problems=shortfall.text,
+            ),
             **shortfall.details,
         )
     return shortfall
-
-
-_REANNOUNCE = (
-    "The authority can cancel the competition and announce it again with the changed "
-    "minimum requirements or award criteria.",
-    "Oppdragsgiveren kan avlyse konkurransen og kunngjøre den på nytt med de endrede "
-    "minstekravene eller tildelingskriteriene.",
-)
 
 
 # Art. 31(3): initial and subsequent tenders are negotiated, except the final tender;
@@ -451,14 +418,11 @@ _REANNOUNCE = (
 NEGOTIATION_SCOPE = Precondition(
     code="negotiation-scope",
     rule=Text(
-        en="Initial and later tenders must be negotiated but not the final tender; minimum "
+        "Initial and later tenders must be negotiated but not the final tender; minimum "
         "requirements and award criteria may not be negotiated; every tenderer must be "
-        "told of changes.",
-        nb="Første og senere tilbud skal forhandles, men ikke det endelige tilbudet; "
-        "minstekrav og tildelingskriterier kan ikke forhandles; alle tilbydere skal "
-        "informeres om endringer.",
+        "told of changes."
     ),
-    source=_art31("(3) and (4)"),
+    source=DIRECTIVE_2014_24.at("art. 31(3) and (4)"),
     test=_negotiation_scope,
     reads=(NEGOTIATION_ROUND,),
 )
@@ -468,9 +432,7 @@ def _award_basis(ctx: Context) -> Shortfall | None:
     basis = ctx.payload["award_basis"]
     if basis != BEST_PRICE_QUALITY_RATIO:
         return Shortfall(
-            f"The award basis given is {basis!r}.",
-            f"Oppgitt tildelingsgrunnlag er {basis!r}.",
-            award_basis=basis,
+            Text("The award basis given is “{basis}”.", basis=basis), award_basis=basis
         )
     return None
 
@@ -480,12 +442,10 @@ def _award_basis(ctx: Context) -> Shortfall | None:
 AWARD_BASIS = Precondition(
     code="award-basis",
     rule=Text(
-        en=f"The award must be made on the best price-quality ratio only "
-        f"('{BEST_PRICE_QUALITY_RATIO}').",
-        nb=f"Tildeling skal skje bare på grunnlag av beste forhold mellom pris og kvalitet "
-        f"('{BEST_PRICE_QUALITY_RATIO}').",
+        "The award must be made on the best price-quality ratio only (“{basis}”).",
+        basis=BEST_PRICE_QUALITY_RATIO,
     ),
-    source=_art31("(1) fourth subparagraph, with art. 67"),
+    source=DIRECTIVE_2014_24.at("art. 31(1) fourth subparagraph, with art. 67"),
     test=_award_basis,
     uses=("award_basis",),
 )
@@ -494,15 +454,16 @@ AWARD_BASIS = Precondition(
 def _partners(ctx: Context) -> Shortfall | None:
     partners = ctx.payload["partners"]
     if not partners:
-        return Shortfall("No partner is named.", "Ingen partner er oppgitt.")
+        return Shortfall(Text("No partner is named."))
     if len(set(partners)) != len(partners):
-        return Shortfall("A partner is named twice.", "En partner er oppgitt to ganger.")
+        return Shortfall(Text("A partner is named twice."))
     if len(partners) > 1 and ctx.payload.get("separate_rd") is not True:
         return Shortfall(
-            f"{len(partners)} partners are named but separate R&D activities are not "
-            "confirmed (field 'separate_rd').",
-            f"{len(partners)} partnere er oppgitt, men separate FoU-aktiviteter er ikke "
-            "bekreftet (feltet 'separate_rd').",
+            Text(
+                "{n} partners are named, but it is not confirmed that they conduct separate "
+                "R&D activities.",
+                n=len(partners),
+            )
         )
     return None
 
@@ -512,10 +473,9 @@ def _partners(ctx: Context) -> Shortfall | None:
 PARTNERS = Precondition(
     code="partners",
     rule=Text(
-        en="The partnership must have one partner, or several conducting separate R&D activities.",
-        nb="Partnerskapet må ha én partner, eller flere som utfører separate FoU-aktiviteter.",
+        "The partnership must have one partner, or several conducting separate R&D activities."
     ),
-    source=_art31("(1) third subparagraph"),
+    source=DIRECTIVE_2014_24.at("art. 31(1) third subparagraph"),
     test=_partners,
     uses=("partners",),
 )
@@ -526,11 +486,7 @@ def _phase_evaluation(ctx: Context) -> Shortfall | None:
     for record in reversed(ctx.facts("phase-evaluation")):
         if record.get("phase") == phase:
             return None
-    return Shortfall(
-        f"Phase {phase} has not been evaluated (fact 'phase-evaluation' with phase={phase}).",
-        f"Fase {phase} er ikke evaluert (faktum 'phase-evaluation' med phase={phase}).",
-        phase=phase,
-    )
+    return Shortfall(Text("Phase {phase} has not been evaluated.", phase=phase), phase=phase)
 
 
 def _latest_evaluation(ctx: Context) -> tuple[int, bool | None]:
@@ -546,11 +502,9 @@ def _latest_evaluation(ctx: Context) -> tuple[int, bool | None]:
 PHASE_EVALUATED = Precondition(
     code="phase-evaluated",
     rule=Text(
-        en="The current development phase must have been evaluated against its "
-        "intermediate targets.",
-        nb="Gjeldende utviklingsfase må være evaluert mot sine delmål.",
+        "The current development phase must have been evaluated against its intermediate targets."
     ),
-    source=_art31("(2)"),
+    source=DIRECTIVE_2014_24.at("art. 31(2)"),
     test=_phase_evaluation,
     reads=(PHASE_EVALUATION,),
 )
@@ -559,13 +513,10 @@ PHASE_EVALUATED = Precondition(
 def _phase_targets_met(ctx: Context) -> Shortfall | None:
     phase, met = _latest_evaluation(ctx)
     if met is None:
-        return Shortfall(
-            f"Phase {phase} has not been evaluated.", f"Fase {phase} er ikke evaluert.", phase=phase
-        )
+        return Shortfall(Text("Phase {phase} has not been evaluated.", phase=phase), phase=phase)
     if not met:
         return Shortfall(
-            f"The evaluation of phase {phase} found the targets not met.",
-            f"Evalueringen av fase {phase} fant at delmålene ikke er nådd.",
+            Text("The evaluation of phase {phase} found the targets not met.", phase=phase),
             phase=phase,
         )
     return None
@@ -573,24 +524,29 @@ def _phase_targets_met(ctx: Context) -> Shortfall | None:
 
 PHASE_TARGETS_MET = Precondition(
     code="phase-targets-met",
-    rule=Text(
-        en="The intermediate targets of the current phase must have been met.",
-        nb="Delmålene for gjeldende fase må være nådd.",
-    ),
-    source=_art31("(2)"),
+    rule=Text("The intermediate targets of the current phase must have been met."),
+    source=DIRECTIVE_2014_24.at("art. 31(2)"),
     test=_phase_targets_met,
     reads=(PHASE_EVALUATION,),
 )
+
+
+_NO_PHASES = Text("No procurement documents setting out the development phases are recorded.")
 
 
 def _phases_remaining(ctx: Context) -> Shortfall | None:
     docs = ctx.fact("procurement-documents")
     planned = docs.get("phases") if docs is not None else None
     phase = current_phase(ctx)
-    if not isinstance(planned, int) or phase >= planned:
+    if not isinstance(planned, int):
+        return Shortfall(_NO_PHASES, phase=phase, planned=planned)
+    if phase >= planned:
         return Shortfall(
-            f"Phase {phase} is the last of the {planned} phases in the documents.",
-            f"Fase {phase} er den siste av {planned} faser i konkurransegrunnlaget.",
+            Text(
+                "Phase {phase} is the last of the {planned} phases in the documents.",
+                phase=phase,
+                planned=planned,
+            ),
             phase=phase,
             planned=planned,
         )
@@ -601,30 +557,24 @@ def _phases_remaining(ctx: Context) -> Shortfall | None:
 # set out in the documents; a further phase exists only if the documents provided for it.
 PHASES_REMAINING = Precondition(
     code="phases-remaining",
-    rule=Text(
-        en="A next phase may start only if the documents provide for it.",
-        nb="En ny fase kan bare starte hvis konkurransegrunnlaget åpner for den.",
-    ),
-    source=_art31("(2)"),
+    rule=Text("A next phase may start only if the documents provide for it."),
+    source=DIRECTIVE_2014_24.at("art. 31(2)"),
     test=_phases_remaining,
     reads=(PROCUREMENT_DOCUMENTS,),
 )
 
 
-def _foreseen(code: str, field: str, en: str, nb: str) -> Precondition:
+def _foreseen(code: str, field: str, rule: Text) -> Precondition:
     def test(ctx: Context) -> Shortfall | None:
         docs = ctx.fact("procurement-documents")
         if docs is None or docs.get(field) is not True:
-            return Shortfall(
-                "The procurement documents did not provide for it.",
-                "Konkurransegrunnlaget åpnet ikke for det.",
-            )
+            return Shortfall(Text("The procurement documents did not provide for it."))
         return None
 
     return Precondition(
         code=code,
-        rule=Text(en=en, nb=nb),
-        source=_art31("(2)"),
+        rule=rule,
+        source=DIRECTIVE_2014_24.at("art. 31(2)"),
         test=test,
         reads=(PROCUREMENT_DOCUMENTS,),
     )
@@ -636,14 +586,12 @@ def _foreseen(code: str, field: str, en: str, nb: str) -> Precondition:
 TERMINATION_FORESEEN = _foreseen(
     "termination-foreseen",
     "termination_foreseen",
-    "The partnership may be terminated after a phase only if the documents provided for it.",
-    "Partnerskapet kan bare avsluttes etter en fase hvis konkurransegrunnlaget åpnet for det.",
+    Text("The partnership may be terminated after a phase only if the documents provided for it."),
 )
 REDUCTION_FORESEEN = _foreseen(
     "reduction-foreseen",
     "partner_reduction_foreseen",
-    "The number of partners may be reduced only if the documents provided for it.",
-    "Antall partnere kan bare reduseres hvis konkurransegrunnlaget åpnet for det.",
+    Text("The number of partners may be reduced only if the documents provided for it."),
 )
 
 
@@ -653,10 +601,12 @@ def _remaining_partners(ctx: Context) -> Shortfall | None:
     strangers = [p for p in remaining if p not in current]
     if strangers or not remaining or len(set(remaining)) >= len(current):
         return Shortfall(
-            f"The partners are {', '.join(current)}; the remaining ones must be fewer, at "
-            f"least one, and among them (given: {', '.join(remaining) or 'none'}).",
-            f"Partnerne er {', '.join(current)}; de gjenværende må være færre, minst én, og "
-            f"blant dem (oppgitt: {', '.join(remaining) or 'ingen'}).",
+            Text(
+                "The partners are {current}; those who continue must be fewer, at least one, "
+                "and among them (given: {remaining}).",
+                current=Series(current),
+                remaining=Series(remaining),
+            ),
             current=current,
             remaining=tuple(remaining),
         )
@@ -665,11 +615,8 @@ def _remaining_partners(ctx: Context) -> Shortfall | None:
 
 PARTNERS_REDUCED = Precondition(
     code="partners-reduced",
-    rule=Text(
-        en="A reduction must keep at least one of the current partners and drop at least one.",
-        nb="En reduksjon må beholde minst én av de nåværende partnerne og fjerne minst én.",
-    ),
-    source=_art31("(2)"),
+    rule=Text("A reduction must keep at least one of the current partners and drop at least one."),
+    source=DIRECTIVE_2014_24.at("art. 31(2)"),
     test=_remaining_partners,
     uses=("remaining",),
 )
@@ -679,12 +626,16 @@ def _development_completed(ctx: Context) -> Shortfall | None:
     docs = ctx.fact("procurement-documents")
     planned = docs.get("phases") if docs is not None else None
     phase, met = _latest_evaluation(ctx)
-    if not isinstance(planned, int) or phase < planned or met is not True:
+    if not isinstance(planned, int):
+        return Shortfall(_NO_PHASES, phase=phase, planned=planned)
+    if phase < planned or met is not True:
         return Shortfall(
-            f"The case is in phase {phase} of {planned}; the last phase must be evaluated "
-            "with its targets met.",
-            f"Saken er i fase {phase} av {planned}; siste fase må være evaluert med delmålene "
-            "nådd.",
+            Text(
+                "The case is in phase {phase} of {planned}; the last phase must be evaluated "
+                "with its targets met.",
+                phase=phase,
+                planned=planned,
+            ),
             phase=phase,
             planned=planned,
         )
@@ -694,32 +645,29 @@ def _development_completed(ctx: Context) -> Shortfall | None:
 DEVELOPMENT_COMPLETED = Precondition(
     code="development-completed",
     rule=Text(
-        en="The purchase may be made only after the last development phase has met its targets.",
-        nb="Kjøpet kan først gjøres når siste utviklingsfase har nådd sine delmål.",
+        "The purchase may be made only after the last development phase has met its targets."
     ),
-    source=_art31("(2)"),
+    source=DIRECTIVE_2014_24.at("art. 31(2)"),
     test=_development_completed,
     reads=(PROCUREMENT_DOCUMENTS, PHASE_EVALUATION),
 )
 
 
 def _purchase_conditions(ctx: Context) -> Shortfall | None:
-    awards = ctx.steps("award")
-    maximum: Decimal | None = awards[-1].payload.get("maximum_cost") if awards else None
+    award = ctx.last_step("award")
+    maximum: Decimal | None = award.payload.get("maximum_cost") if award is not None else None
     price: Decimal = ctx.payload["price"]
-    problems: list[tuple[str, str]] = []
+    problems: list[Text] = []
     if ctx.payload["performance_levels_met"] is not True:
+        problems.append(Text("the result does not meet the agreed performance levels"))
+    if maximum is None:
+        problems.append(Text("no maximum cost was agreed at the award"))
+    elif price > maximum:
         problems.append(
-            (
-                "the result does not meet the agreed performance levels",
-                "resultatet oppfyller ikke de avtalte ytelsesnivåene",
-            )
-        )
-    if maximum is None or price > maximum:
-        problems.append(
-            (
-                f"the price {price} exceeds the agreed maximum cost {maximum}",
-                f"prisen {price} overstiger avtalt maksimal kostnad {maximum}",
+            Text(
+                "the price {price} exceeds the agreed maximum cost {maximum}",
+                price=price,
+                maximum=maximum,
             )
         )
     return found(problems, listed=False, price=price, maximum_cost=maximum)
@@ -731,12 +679,9 @@ def _purchase_conditions(ctx: Context) -> Shortfall | None:
 PURCHASE_CONDITIONS = Precondition(
     code="purchase-conditions",
     rule=Text(
-        en="The result may be bought only if it meets the agreed performance levels and "
-        "maximum cost.",
-        nb="Resultatet kan bare kjøpes hvis det oppfyller avtalte ytelsesnivåer og maksimal "
-        "kostnad.",
+        "The result may be bought only if it meets the agreed performance levels and maximum cost."
     ),
-    source=_art31("(2)"),
+    source=DIRECTIVE_2014_24.at("art. 31(2)"),
     test=_purchase_conditions,
     uses=("price", "performance_levels_met"),
 )
@@ -857,12 +802,27 @@ DEVELOPMENT_COMPLETED_V2 = _reading(
 )
 NEGOTIATION_SCOPE_V2 = _reading(NEGOTIATION_SCOPE, NEGOTIATION_ROUND_V2)
 
-_DOCUMENT_ELEMENTS_V2: tuple[tuple[str, str, str], ...] = (
+_DOCUMENT_ELEMENTS_V2: tuple[tuple[str, Text], ...] = (
     *_DOCUMENT_ELEMENTS,
     (
         "instalments",
-        "remuneration in instalments, phase by phase",
-        "vederlag i avdrag, fase for fase",
+        Text("remuneration in instalments, phase by phase"),
+    ),
+)
+_ESTIMATED_VALUE = Text(
+    "the estimated value: the maximum value of the R&D in all phases and the estimated value "
+    "of the purchase, both above zero"
+)
+_CONDITIONS: tuple[tuple[str, str, Text], ...] = (
+    (
+        "termination_foreseen",
+        "termination_conditions",
+        Text("the conditions for terminating the partnership after a phase"),
+    ),
+    (
+        "partner_reduction_foreseen",
+        "reduction_conditions",
+        Text("the conditions for reducing the number of partners"),
     ),
 )
 
@@ -872,51 +832,23 @@ def _documents_complete_v2(ctx: Context) -> Shortfall | None:
     if isinstance(docs, Shortfall):
         return docs
     lacking = [
-        (en, nb)
-        for name, en, nb in _DOCUMENT_ELEMENTS_V2
+        text
+        for name, text in _DOCUMENT_ELEMENTS_V2
         if not docs.get(name) or (name == "phases" and not isinstance(docs.get(name), int))
     ]
     phases = docs.get("phases")
     if isinstance(phases, int) and phases < 1:
-        lacking.append(("at least one development phase", "minst én utviklingsfase"))
+        lacking.append(_AT_LEAST_ONE_PHASE)
     rd, purchase = docs.get("max_rd_value"), docs.get("estimated_purchase_value")
     if not isinstance(rd, Decimal) or not isinstance(purchase, Decimal) or rd <= 0 or purchase <= 0:
-        lacking.append(
-            (
-                "the estimated value: the maximum value of the R&D in all phases and the "
-                "estimated value of the purchase, both above zero",
-                "anslått verdi: maksimal verdi av forskning og utvikling i alle faser og anslått "
-                "verdi av kjøpet, begge over null",
-            )
-        )
-    for flag, text, en, nb in (
-        (
-            "termination_foreseen",
-            "termination_conditions",
-            "the conditions for terminating the partnership after a phase",
-            "vilkårene for å avslutte partnerskapet etter en fase",
-        ),
-        (
-            "partner_reduction_foreseen",
-            "reduction_conditions",
-            "the conditions for reducing the number of partners",
-            "vilkårene for å redusere antall partnere",
-        ),
-    ):
-        conditions = docs.get(text)
+        lacking.append(_ESTIMATED_VALUE)
+    for flag, field, text in _CONDITIONS:
+        conditions = docs.get(field)
         if docs.get(flag) is True and not (isinstance(conditions, str) and conditions.strip()):
-            lacking.append((en, nb))
+            lacking.append(text)
     if ctx.fact("need-description") is None:
-        lacking.append(
-            ("the need and why new solutions are needed", "behovet og hvorfor nye løsninger trengs")
-        )
-    if lacking:
-        return Shortfall(
-            "Missing: " + "; ".join(en for en, _ in lacking) + ".",
-            "Mangler: " + "; ".join(nb for _, nb in lacking) + ".",
-            missing=tuple(en for en, _ in lacking),
-        )
-    return None
+        lacking.append(_NEED_AND_WHY)
+    return _missing(lacking) if lacking else None
 
 
 # Art. 31(1) second subparagraph (the need), 31(2) (phases, intermediate targets, instalments;
@@ -927,16 +859,14 @@ def _documents_complete_v2(ctx: Context) -> Shortfall | None:
 DOCUMENTS_COMPLETE_V2 = Precondition(
     code="documents-complete",
     rule=Text(
-        en="The procurement documents must cover the need, contract terms with IPR, "
+        "The procurement documents must cover the need, contract terms with IPR, "
         "selection criteria on R&D capacity, award criteria, negotiation, the purchase, the "
         "development phases with instalments, the estimated value, and the conditions for "
-        "any termination or reduction of partners.",
-        nb="Anskaffelsesdokumentene må dekke behovet, kontraktsvilkår med immaterielle "
-        "rettigheter, kvalifikasjonskrav om forskning og utvikling, tildelingskriterier, "
-        "forhandlingene, kjøpet, utviklingsfasene med avdrag, anslått verdi og vilkårene for "
-        "en eventuell avslutning eller reduksjon av antall partnere.",
+        "any termination or reduction of partners."
     ),
-    source=_art31("(1), (2) and (6), with art. 5 and forskrift om offentlige anskaffelser § 5-4"),
+    source=DIRECTIVE_2014_24.at(
+        "art. 31(1), (2) and (6), with art. 5 and forskrift om offentlige anskaffelser § 5-4"
+    ),
     test=_documents_complete_v2,
     reads=(PROCUREMENT_DOCUMENTS_V2, NEED_DESCRIPTION),
 )
@@ -967,16 +897,21 @@ def _request_time_limit_v2(ctx: Context) -> Shortfall | None:
         except UnknownThreshold:
             threshold = None  # before 2016: judged by the minimum, as above the thresholds
         if threshold is not None and value < threshold.amount:
-            unverified = "" if threshold.verified else " (figure not confirmed)"
+            text = Text(
+                "The estimated value, {value}, is below the EEA threshold of {threshold} in "
+                "force on {day}: no statutory minimum time limit applies, but the time limit "
+                "must fit the contract's complexity and the time suppliers need to prepare "
+                "their requests.",
+                value=value,
+                threshold=threshold.amount,
+                day=day,
+            )
+            if not threshold.verified:
+                text = Text(
+                    "{advice} (The threshold's figure could not be confirmed.)", advice=text
+                )
             return Advice(
-                f"The estimated value, NOK {value:,}, is below the EEA threshold of NOK "
-                f"{threshold.amount:,} in force on {day.isoformat()}{unverified}: no statutory "
-                "minimum time limit applies, but the time limit must fit the contract's "
-                "complexity and the time suppliers need to prepare their requests.",
-                f"Anslått verdi, NOK {value:,}, er under EØS-terskelverdien på NOK "
-                f"{threshold.amount:,} som gjaldt {day.isoformat()}{unverified}: ingen "
-                "lovfestet minstefrist gjelder, men fristen må stå i forhold til kontraktens "
-                "kompleksitet og tiden leverandørene trenger for å forberede forespørslene.",
+                text,
                 source=MINISTRY_TIME_LIMITS.at("«Frister», del II"),
                 value=value,
                 threshold=threshold.amount,
@@ -1001,31 +936,28 @@ REQUEST_TIME_LIMIT_V2 = Precondition(
 
 def _notice_dates(ctx: Context) -> Shortfall | None:
     sent, deadline = ctx.payload["notice_sent"], ctx.payload["request_deadline"]
-    problems: list[tuple[str, str]] = []
+    problems: list[Text] = []
     if sent > ctx.at:
         problems.append(
-            (
-                f"the notice is said to be sent {describe(sent)}, after the step "
-                f"({describe(ctx.at)})",
-                f"kunngjøringen oppgis sendt {describe(sent)}, etter steget ({describe(ctx.at)})",
+            Text(
+                "the notice is said to be sent {sent}, after the step ({step})",
+                sent=sent,
+                step=ctx.at,
             )
         )
     previous = ctx.last_step(*ctx.procedure.events)
     if previous is not None and sent < previous.at:
         problems.append(
-            (
-                f"the notice is said to be sent {describe(sent)}, before the case reached its "
-                f"present stage ({describe(previous.at)})",
-                f"kunngjøringen oppgis sendt {describe(sent)}, før saken kom til dette trinnet "
-                f"({describe(previous.at)})",
+            Text(
+                "the notice is said to be sent {sent}, before the case reached its present "
+                "stage ({stage})",
+                sent=sent,
+                stage=previous.at,
             )
         )
     if deadline <= ctx.at:
         problems.append(
-            (
-                f"the time limit for requests ({describe(deadline)}) has already passed",
-                f"fristen for forespørsler ({describe(deadline)}) har allerede gått ut",
-            )
+            Text("the time limit for requests ({deadline}) has already passed", deadline=deadline)
         )
     return found(problems, sent=sent, deadline=deadline)
 
@@ -1036,14 +968,11 @@ def _notice_dates(ctx: Context) -> Shortfall | None:
 NOTICE_DATES = Precondition(
     code="notice-dates",
     rule=Text(
-        en="The notice's dispatch date must agree with the step: sent no later than the step "
+        "The notice's dispatch date must agree with the step: sent no later than the step "
         "and no earlier than the case's present stage, with the time limit for requests still "
-        "open.",
-        nb="Datoen kunngjøringen ble sendt, må stemme med steget: ikke senere enn steget og "
-        "ikke før saken kom til dette trinnet, og fristen for forespørsler må fortsatt være "
-        "åpen.",
+        "open."
     ),
-    source=_art31("(1) fourth subparagraph"),
+    source=DIRECTIVE_2014_24.at("art. 31(1) fourth subparagraph"),
     test=_notice_dates,
     uses=("notice_sent", "request_deadline"),
 )
@@ -1053,30 +982,30 @@ def _candidate_limit_announced(ctx: Context) -> Shortfall | None:
     low, high = ctx.payload.get("min_candidates"), ctx.payload.get("max_candidates")
     if low is None and high is None:
         return None  # the number of candidates is not limited
-    problems: list[tuple[str, str]] = []
-    if low is None or low < MINIMUM_CANDIDATES:
+    problems: list[Text] = []
+    if low is None:
         problems.append(
-            (
-                f"the minimum number of candidates must be stated and at least "
-                f"{MINIMUM_CANDIDATES} (given: {low})",
-                f"minste antall kandidater må oppgis og være minst {MINIMUM_CANDIDATES} "
-                f"(oppgitt: {low})",
+            Text(
+                "the minimum number of candidates is not stated (it must be at least {minimum})",
+                minimum=MINIMUM_CANDIDATES,
+            )
+        )
+    elif low < MINIMUM_CANDIDATES:
+        problems.append(
+            Text(
+                "the minimum number of candidates must be at least {minimum} (given: {low})",
+                minimum=MINIMUM_CANDIDATES,
+                low=low,
             )
         )
     if high is not None and low is not None and high < low:
         problems.append(
-            (
-                f"the maximum ({high}) is below the minimum ({low})",
-                f"maksimum ({high}) er lavere enn minimum ({low})",
-            )
+            Text("the maximum ({high}) is below the minimum ({low})", high=high, low=low)
         )
     criteria = ctx.payload.get("selection_criteria")
     if not (isinstance(criteria, str) and criteria.strip()):
         problems.append(
-            (
-                "the objective criteria for choosing among qualified candidates are not stated",
-                "de objektive kriteriene for å velge blant kvalifiserte kandidater er ikke oppgitt",
-            )
+            Text("the objective criteria for choosing among qualified candidates are not stated")
         )
     return found(problems, minimum=low, maximum=high)
 
@@ -1087,10 +1016,9 @@ def _candidate_limit_announced(ctx: Context) -> Shortfall | None:
 CANDIDATE_LIMIT_ANNOUNCED = Precondition(
     code="candidate-limit-announced",
     rule=Text(
-        en=f"A limit on the number of candidates must be announced in the notice, with its "
-        f"objective criteria and a minimum of at least {MINIMUM_CANDIDATES} (and any maximum).",
-        nb=f"En begrensning av antall kandidater må kunngjøres, med objektive kriterier og et "
-        f"minimum på minst {MINIMUM_CANDIDATES} (og eventuelt et maksimum).",
+        "A limit on the number of candidates must be announced in the notice, with its "
+        "objective criteria and a minimum of at least {minimum} (and any maximum).",
+        minimum=MINIMUM_CANDIDATES,
     ),
     source=DIRECTIVE_2014_24.at("art. 65(2)"),
     test=_candidate_limit_announced,
@@ -1103,11 +1031,14 @@ def _minimum_candidates_v2(ctx: Context) -> Shortfall | None:
     announced = notice.payload if notice is not None else {}
     low, high = announced.get("min_candidates"), announced.get("max_candidates")
     if invited < 1:
-        return Shortfall("No candidate is invited.", "Ingen kandidat er invitert.", invited=invited)
+        return Shortfall(Text("No candidate is invited."), invited=invited)
     if invited > qualified:
         return Shortfall(
-            f"{invited} invited but only {qualified} qualified: no one else may be added.",
-            f"{invited} invitert, men bare {qualified} kvalifisert: ingen andre kan legges til.",
+            Text(
+                "{invited} are invited but only {qualified} qualified: no one else may be added.",
+                invited=invited,
+                qualified=qualified,
+            ),
             invited=invited,
             qualified=qualified,
         )
@@ -1115,27 +1046,35 @@ def _minimum_candidates_v2(ctx: Context) -> Shortfall | None:
         return None  # every qualified candidate is invited (also when fewer than the minimum)
     if low is None:
         return Shortfall(
-            f"{invited} of {qualified} qualified candidates are invited, but the notice "
-            "announced no limit on their number.",
-            f"{invited} av {qualified} kvalifiserte kandidater er invitert, men kunngjøringen "
-            "varslet ingen begrensning av antallet.",
+            Text(
+                "{invited} of {qualified} qualified candidates are invited, but the notice "
+                "announced no limit on their number.",
+                invited=invited,
+                qualified=qualified,
+            ),
             invited=invited,
             qualified=qualified,
         )
     if invited < low:
         return Shortfall(
-            f"{invited} of {qualified} qualified candidates are invited, fewer than the "
-            f"minimum of {low} announced.",
-            f"{invited} av {qualified} kvalifiserte kandidater er invitert, færre enn minimum "
-            f"på {low} som ble kunngjort.",
+            Text(
+                "{invited} of {qualified} qualified candidates are invited, fewer than the "
+                "minimum of {low} announced.",
+                invited=invited,
+                qualified=qualified,
+                low=low,
+            ),
             invited=invited,
             qualified=qualified,
             minimum=low,
         )
     if high is not None and invited > high:
         return Shortfall(
-            f"{invited} candidates are invited, more than the maximum of {high} announced.",
-            f"{invited} kandidater er invitert, flere enn maksimum på {high} som ble kunngjort.",
+            Text(
+                "{invited} candidates are invited, more than the maximum of {high} announced.",
+                invited=invited,
+                high=high,
+            ),
             invited=invited,
             maximum=high,
         )
@@ -1148,12 +1087,10 @@ def _minimum_candidates_v2(ctx: Context) -> Shortfall | None:
 MINIMUM_CANDIDATES_V2 = Precondition(
     code="minimum-candidates",
     rule=Text(
-        en="Candidates may be limited only as the notice announced (never below its minimum of "
-        f"at least {MINIMUM_CANDIDATES}, nor above its maximum); where fewer qualify, all "
-        "who qualify are invited and no one else.",
-        nb="Antall kandidater kan bare begrenses slik kunngjøringen varslet (aldri under "
-        f"minimum på minst {MINIMUM_CANDIDATES} eller over maksimum); kvalifiserer færre, "
-        "inviteres alle som kvalifiserer og ingen andre.",
+        "Candidates may be limited only as the notice announced (never below its minimum of at "
+        "least {minimum}, nor above its maximum); where fewer qualify, all who qualify are "
+        "invited and no one else.",
+        minimum=MINIMUM_CANDIDATES,
     ),
     source=DIRECTIVE_2014_24.at("art. 65(2)"),
     test=_minimum_candidates_v2,
@@ -1164,7 +1101,7 @@ MINIMUM_CANDIDATES_V2 = Precondition(
 def _staged_reduction(ctx: Context) -> Shortfall | None:
     notice = ctx.last_step("publish-notice")
     announced = notice is not None and notice.payload.get("staged_reduction") is True
-    problems: list[tuple[str, str]] = []
+    problems: list[Text] = []
     remaining: int | None = None
     for r in ctx.facts("negotiation-round"):
         before, after = r.get("tenders_before"), r.get("tenders_after")
@@ -1176,25 +1113,24 @@ def _staged_reduction(ctx: Context) -> Shortfall | None:
         n = r.get("round")
         if not announced:
             problems.append(
-                (
-                    f"round {n} reduced the tenders from {before} to {after}, but the notice did "
+                Text(
+                    "round {n} reduced the tenders from {before} to {after}, but the notice did "
                     "not announce reduction in successive stages",
-                    f"runde {n} reduserte tilbudene fra {before} til {after}, men kunngjøringen "
-                    "varslet ikke reduksjon i flere trinn",
+                    n=n,
+                    before=before,
+                    after=after,
                 )
             )
         if r.get("reduced_by_award_criteria") is not True:
             problems.append(
-                (
-                    f"round {n} reduced the tenders without applying the award criteria",
-                    f"runde {n} reduserte tilbudene uten å bruke tildelingskriteriene",
-                )
+                Text("round {n} reduced the tenders without applying the award criteria", n=n)
             )
         if after < 2 <= before:
             problems.append(
-                (
-                    f"round {n} left {after} tender, so the final stage has no competition",
-                    f"runde {n} etterlot {after} tilbud, så siste trinn har ingen konkurranse",
+                Text(
+                    "round {n} left {after} tender, so the final stage has no competition",
+                    n=n,
+                    after=after,
                 )
             )
     return found(problems, remaining=remaining)
@@ -1208,14 +1144,11 @@ def _staged_reduction(ctx: Context) -> Shortfall | None:
 STAGED_REDUCTION = Precondition(
     code="staged-reduction",
     rule=Text(
-        en="Tenders may be reduced in successive stages only if the notice announced it, by "
+        "Tenders may be reduced in successive stages only if the notice announced it, by "
         "applying the award criteria, and leaving enough tenders for genuine competition in "
-        "the final stage.",
-        nb="Antall tilbud kan bare reduseres i flere trinn hvis kunngjøringen varslet det, ved "
-        "å bruke tildelingskriteriene, og slik at det er nok tilbud igjen til reell "
-        "konkurranse i siste trinn.",
+        "the final stage."
     ),
-    source=_art31("(5), with art. 66"),
+    source=DIRECTIVE_2014_24.at("art. 31(5), with art. 66"),
     test=_staged_reduction,
     reads=(NEGOTIATION_ROUND_V2,),
 )
@@ -1230,9 +1163,7 @@ def _award_basis_v2(ctx: Context) -> Shortfall | None:
     basis = ctx.payload["award_basis"]
     if basis not in _ALLOWED_BASES:
         return Shortfall(
-            f"The award basis given is {basis!r}.",
-            f"Oppgitt grunnlag for tildeling er {basis!r}.",
-            award_basis=basis,
+            Text("The award basis given is “{basis}”.", basis=basis), award_basis=basis
         )
     return None
 
@@ -1242,12 +1173,10 @@ def _award_basis_v2(ctx: Context) -> Shortfall | None:
 AWARD_BASIS_V2 = Precondition(
     code="award-basis",
     rule=Text(
-        en="The contract may be awarded only on the best price-quality ratio (which includes "
-        "a fixed price with competition on quality alone).",
-        nb="Kontrakten kan bare tildeles på grunnlag av beste forhold mellom pris eller "
-        "kostnad og kvalitet (som omfatter fast pris med konkurranse bare på kvalitet).",
+        "The contract may be awarded only on the best price-quality ratio (which includes "
+        "a fixed price with competition on quality alone)."
     ),
-    source=_art31("(1) fourth subparagraph, with art. 67(2)"),
+    source=DIRECTIVE_2014_24.at("art. 31(1) fourth subparagraph, with art. 67(2)"),
     test=_award_basis_v2,
     uses=("award_basis",),
 )
@@ -1262,8 +1191,7 @@ def _partners_v2(ctx: Context) -> Shortfall | None:
     partners = ctx.payload["partners"]
     if planned == "one" and len(partners) != 1:
         return Shortfall(
-            f"The notice announced one partner; {len(partners)} are named.",
-            f"Kunngjøringen varslet én partner; {len(partners)} er oppgitt.",
+            Text("The notice announced one partner; {n} are named.", n=len(partners)),
             planned=planned,
             named=len(partners),
         )
@@ -1275,39 +1203,33 @@ def _partners_v2(ctx: Context) -> Shortfall | None:
 PARTNERS_V2 = Precondition(
     code="partners",
     rule=Text(
-        en="The partnership must have one partner, or several conducting separate R&D "
-        "activities, as the notice announced.",
-        nb="Partnerskapet må ha én partner, eller flere som utfører separate FoU-aktiviteter, "
-        "slik kunngjøringen varslet.",
+        "The partnership must have one partner, or several conducting separate R&D "
+        "activities, as the notice announced."
     ),
-    source=_art31("(1) third subparagraph"),
+    source=DIRECTIVE_2014_24.at("art. 31(1) third subparagraph"),
     test=_partners_v2,
     uses=("partners",),
 )
 
 
-def _foreseen_with_conditions(
-    code: str, flag: str, conditions: str, en: str, nb: str
-) -> Precondition:
+def _foreseen_with_conditions(code: str, flag: str, conditions: str, rule: Text) -> Precondition:
     def test(ctx: Context) -> Shortfall | None:
         docs = ctx.fact("procurement-documents")
         stated = docs.get(conditions) if docs is not None else None
         if docs is None or docs.get(flag) is not True:
-            return Shortfall(
-                "The procurement documents did not reserve this right.",
-                "Anskaffelsesdokumentene forbeholdt ikke denne retten.",
-            )
+            return Shortfall(Text("The procurement documents did not reserve this right."))
         if not (isinstance(stated, str) and stated.strip()):
             return Shortfall(
-                "The procurement documents reserved the right but did not state its conditions.",
-                "Anskaffelsesdokumentene forbeholdt retten, men angav ikke vilkårene for den.",
+                Text(
+                    "The procurement documents reserved the right but did not state its conditions."
+                )
             )
         return None
 
     return Precondition(
         code=code,
-        rule=Text(en=en, nb=nb),
-        source=_art31("(2) third subparagraph"),
+        rule=rule,
+        source=DIRECTIVE_2014_24.at("art. 31(2) third subparagraph"),
         test=test,
         reads=(PROCUREMENT_DOCUMENTS_V2,),
     )
@@ -1319,19 +1241,19 @@ TERMINATION_FORESEEN_V2 = _foreseen_with_conditions(
     "termination-foreseen",
     "termination_foreseen",
     "termination_conditions",
-    "The partnership may be terminated after a phase only if the documents reserved the right "
-    "and stated its conditions.",
-    "Partnerskapet kan bare avsluttes etter en fase hvis anskaffelsesdokumentene forbeholdt "
-    "denne retten og angav vilkårene for den.",
+    Text(
+        "The partnership may be terminated after a phase only if the documents reserved the "
+        "right and stated its conditions."
+    ),
 )
 REDUCTION_FORESEEN_V2 = _foreseen_with_conditions(
     "reduction-foreseen",
     "partner_reduction_foreseen",
     "reduction_conditions",
-    "The number of partners may be reduced only if the documents reserved the right and "
-    "stated its conditions.",
-    "Antall partnere kan bare reduseres hvis anskaffelsesdokumentene forbeholdt denne retten "
-    "og angav vilkårene for den.",
+    Text(
+        "The number of partners may be reduced only if the documents reserved the right and "
+        "stated its conditions."
+    ),
 )
 
 #: The day FOA § 7-9 (climate and environmental considerations weighted at least 30 %) came
@@ -1354,20 +1276,26 @@ def _climate_environment(ctx: Context) -> Shortfall | None:
     weight = docs.get("environment_weight")
     if isinstance(weight, int) and weight >= CLIMATE_MINIMUM_WEIGHT:
         return None
-    return Shortfall(
-        f"The notice is sent {day.isoformat()}; climate and environmental considerations "
-        f"weigh {weight if weight is not None else 'nothing stated'}"
-        f"{' %' if weight is not None else ''}. Unless the documents justify climate and "
-        "environmental requirements in the specification instead, or an insignificant "
-        f"footprint, they must weigh at least {CLIMATE_MINIMUM_WEIGHT} %.",
-        f"Kunngjøringen sendes {day.isoformat()}; klima- og miljøhensyn vektes "
-        f"{weight if weight is not None else 'ikke oppgitt'}{' %' if weight is not None else ''}. "
-        "Med mindre anskaffelsesdokumentene begrunner klima- og miljøkrav i kravspesifikasjonen "
-        "i stedet, eller et uvesentlig klimaavtrykk, må de vektes minst "
-        f"{CLIMATE_MINIMUM_WEIGHT} %.",
-        weight=weight,
-        minimum=CLIMATE_MINIMUM_WEIGHT,
-    )
+    if weight is None:
+        text = Text(
+            "The notice is sent {day}, and the documents state no weight for climate and "
+            "environmental considerations. Unless they justify climate and environmental "
+            "requirements in the specification instead, or an insignificant footprint, these "
+            "considerations must weigh at least {minimum} %.",
+            day=day,
+            minimum=CLIMATE_MINIMUM_WEIGHT,
+        )
+    else:
+        text = Text(
+            "The notice is sent {day}, and climate and environmental considerations weigh "
+            "{weight} %. Unless the documents justify climate and environmental requirements in "
+            "the specification instead, or an insignificant footprint, they must weigh at least "
+            "{minimum} %.",
+            day=day,
+            weight=weight,
+            minimum=CLIMATE_MINIMUM_WEIGHT,
+        )
+    return Shortfall(text, weight=weight, minimum=CLIMATE_MINIMUM_WEIGHT)
 
 
 # Forskrift om offentlige anskaffelser § 7-9 as in force from 1 January 2024 (DOMAIN V15),
@@ -1379,12 +1307,9 @@ def _climate_environment(ctx: Context) -> Shortfall | None:
 CLIMATE_ENVIRONMENT = Precondition(
     code="climate-environment",
     rule=Text(
-        en="From 1 January 2024, climate and environmental considerations must weigh at least "
+        "From 1 January 2024, climate and environmental considerations must weigh at least "
         "30 % in the award, unless requirements in the specification replace them or the "
-        "footprint is insignificant, as justified in the documents.",
-        nb="Fra 1. januar 2024 skal klima- og miljøhensyn vektes med minst 30 prosent, med "
-        "mindre klima- og miljøkrav i kravspesifikasjonen erstatter dem eller klimaavtrykket "
-        "er uvesentlig, begrunnet i anskaffelsesdokumentene.",
+        "footprint is insignificant, as justified in the documents."
     ),
     source=FOA.at("§ 7-9 (i kraft 1. januar 2024)"),
     test=_climate_environment,
@@ -1395,28 +1320,28 @@ CLIMATE_ENVIRONMENT = Precondition(
 # -- the procedure -----------------------------------------------------------------------------
 
 _BEFORE_AWARD = ("needs", "market-dialogue", "tendering", "negotiation", "final-tenders")
-_TITLE = Text(en="Innovation partnership", nb="Innovasjonspartnerskap")
-_SOURCE = _art31("; forskrift om offentlige anskaffelser del III, § 13-1")
+_TITLE = Text("Innovation partnership")
+_SOURCE = DIRECTIVE_2014_24.at("art. 31; forskrift om offentlige anskaffelser del III, § 13-1")
 _DESCRIPTION = (
     "Develop an innovative product, service or works with one or more partners in "
     "successive phases, then buy the result without a new competition."
 )
 
 _STATES = (
-    State("needs", Text(en="Needs", nb="Behovsavklaring"), initial=True),
-    State("market-dialogue", Text(en="Market dialogue", nb="Markedsdialog")),
-    State("tendering", Text(en="Requests to participate", nb="Forespørsler om å delta")),
-    State("negotiation", Text(en="Negotiation", nb="Forhandling")),
-    State("final-tenders", Text(en="Final tenders", nb="Endelige tilbud")),
-    State("development", Text(en="Development", nb="Utvikling")),
-    State("purchased", Text(en="Purchased", nb="Kjøpt"), final=True),
-    State("terminated", Text(en="Terminated", nb="Avsluttet"), final=True),
-    State("cancelled", Text(en="Cancelled", nb="Avlyst"), final=True),
+    State("needs", Text("Needs"), initial=True),
+    State("market-dialogue", Text("Market dialogue")),
+    State("tendering", Text("Requests to participate")),
+    State("negotiation", Text("Negotiation")),
+    State("final-tenders", Text("Final tenders")),
+    State("development", Text("Development")),
+    State("purchased", Text("Purchased"), final=True),
+    State("terminated", Text("Terminated"), final=True),
+    State("cancelled", Text("Cancelled"), final=True),
 )
 
 _START_MARKET_DIALOGUE = Event(
     "start-market-dialogue",
-    Text(en="Start the market dialogue", nb="Start markedsdialogen"),
+    Text("Start the market dialogue"),
     source="needs",
     dest="market-dialogue",
     requires=(NEED_DESCRIBED,),
@@ -1433,13 +1358,19 @@ _INVITE_FIELDS = (
 _AWARD_FIELDS = (
     Field("partners", "texts", doc="The partner or partners."),
     Field("award_basis", "text", doc="Must be 'best-price-quality-ratio'."),
-    Field("separate_rd", "boolean", required=False, doc="Several partners: separate R&D."),
+    Field(
+        "separate_rd",
+        "boolean",
+        required=False,
+        doc="With several partners: each does its own R&D.",
+        title="Separate R&D",
+    ),
     Field("performance_levels", "texts", doc="Agreed performance levels."),
     Field("maximum_cost", "amount", doc="Agreed maximum cost of the purchase."),
 )
 _PURCHASE = Event(
     "purchase",
-    Text(en="Buy the result", nb="Kjøp resultatet"),
+    Text("Buy the result"),
     source="development",
     dest="purchased",
     requires=(DEVELOPMENT_COMPLETED, PURCHASE_CONDITIONS),
@@ -1450,7 +1381,7 @@ _PURCHASE = Event(
 )
 _CANCEL = Event(
     "cancel",
-    Text(en="Cancel the procedure before award", nb="Avlys konkurransen"),
+    Text("Cancel the procedure before award"),
     source=_BEFORE_AWARD,
     dest="cancelled",
     fields=(Field("reason", "text"),),
@@ -1466,7 +1397,7 @@ def _development_events(
     return (
         Event(
             "start-next-phase",
-            Text(en="Start the next development phase", nb="Start neste utviklingsfase"),
+            Text("Start the next development phase"),
             source="development",
             dest=None,
             requires=(PHASE_EVALUATED, PHASE_TARGETS_MET, phases_remaining),
@@ -1474,7 +1405,7 @@ def _development_events(
         ),
         Event(
             "reduce-partners",
-            Text(en="Reduce the number of partners", nb="Reduser antall partnere"),
+            Text("Reduce the number of partners"),
             source="development",
             dest=None,
             requires=(PHASE_EVALUATED, reduction, PARTNERS_REDUCED),
@@ -1482,7 +1413,7 @@ def _development_events(
         ),
         Event(
             "terminate",
-            Text(en="Terminate the partnership after a phase", nb="Avslutt partnerskapet"),
+            Text("Terminate the partnership after a phase"),
             source="development",
             dest="terminated",
             requires=(PHASE_EVALUATED, termination),
@@ -1504,7 +1435,7 @@ INNOVATION_PARTNERSHIP_V1 = Procedure(
         _START_MARKET_DIALOGUE,
         Event(
             "publish-notice",
-            Text(en="Publish the contract notice", nb="Kunngjør konkurransen"),
+            Text("Publish the contract notice"),
             source="market-dialogue",
             dest="tendering",
             requires=(
@@ -1520,7 +1451,7 @@ INNOVATION_PARTNERSHIP_V1 = Procedure(
         ),
         Event(
             "invite-candidates",
-            Text(en="Invite selected candidates to tender", nb="Inviter utvalgte kandidater"),
+            Text("Invite selected candidates to tender"),
             source="tendering",
             dest="negotiation",
             requires=(REQUEST_PERIOD_ENDED, MINIMUM_CANDIDATES_RULE),
@@ -1528,14 +1459,14 @@ INNOVATION_PARTNERSHIP_V1 = Procedure(
         ),
         Event(
             "call-final-tenders",
-            Text(en="Call for final tenders", nb="Be om endelige tilbud"),
+            Text("Call for final tenders"),
             source="negotiation",
             dest="final-tenders",
             requires=(NEGOTIATION_SCOPE,),
         ),
         Event(
             "award",
-            Text(en="Award and establish the partnership", nb="Tildel og etabler partnerskapet"),
+            Text("Award and establish the partnership"),
             source="final-tenders",
             dest="development",
             requires=(NEGOTIATION_SCOPE, AWARD_BASIS, PARTNERS),
@@ -1555,27 +1486,20 @@ INNOVATION_PARTNERSHIP = Procedure(
     version=2,
     released=date(2026, 11, 27),
     changes=Text(
-        en="Corrections after a legal review: the 30-day time limit applies at or above the "
+        "Corrections after a legal review: the 30-day time limit applies at or above the "
         "EEA threshold in force when the notice is sent (advice below it); the market "
         "dialogue is recommended, not compulsory; limits on candidates and staged reduction "
         "of tenders must be announced; the documents must state the estimated value, "
         "instalments and the conditions for termination and reduction; the notice says "
         "whether there will be one or several partners; climate and environment weigh at "
-        "least 30 % from 2024 (FOA § 7-9); the notice's dispatch date must agree with the step.",
-        nb="Rettelser etter en juridisk gjennomgang: 30-dagersfristen gjelder når verdien er "
-        "på eller over EØS-terskelverdien som gjelder når kunngjøringen sendes (råd under "
-        "den); markedsdialog anbefales, men er ikke påkrevd; begrensning av kandidater og "
-        "reduksjon av tilbud i trinn må kunngjøres; anskaffelsesdokumentene må oppgi anslått "
-        "verdi, avdrag og vilkårene for avslutning og reduksjon; kunngjøringen sier om det "
-        "blir én eller flere partnere; klima og miljø vektes minst 30 prosent fra 2024 (FOA "
-        "§ 7-9); datoen kunngjøringen ble sendt, må stemme med steget.",
+        "least 30 % from 2024 (FOA § 7-9); the notice's dispatch date must agree with the step."
     ),
     states=_STATES,
     events=(
         _START_MARKET_DIALOGUE,
         Event(
             "publish-notice",
-            Text(en="Publish the contract notice", nb="Kunngjør konkurransen"),
+            Text("Publish the contract notice"),
             source=("needs", "market-dialogue"),
             dest="tendering",
             requires=(
@@ -1628,10 +1552,7 @@ INNOVATION_PARTNERSHIP = Procedure(
         ),
         Event(
             "invite-candidates",
-            Text(
-                en="Invite selected candidates to tender",
-                nb="Inviter utvalgte leverandører til å levere tilbud",
-            ),
+            Text("Invite selected candidates to tender"),
             source="tendering",
             dest="negotiation",
             requires=(REQUEST_PERIOD_ENDED, MINIMUM_CANDIDATES_V2),
@@ -1639,14 +1560,14 @@ INNOVATION_PARTNERSHIP = Procedure(
         ),
         Event(
             "call-final-tenders",
-            Text(en="Call for final tenders", nb="Be om endelige tilbud"),
+            Text("Call for final tenders"),
             source="negotiation",
             dest="final-tenders",
             requires=(NEGOTIATION_SCOPE_V2, STAGED_REDUCTION),
         ),
         Event(
             "award",
-            Text(en="Award and establish the partnership", nb="Tildel og etabler partnerskapet"),
+            Text("Award and establish the partnership"),
             source="final-tenders",
             dest="development",
             requires=(NEGOTIATION_SCOPE_V2, AWARD_BASIS_V2, PARTNERS_V2),

@@ -82,16 +82,21 @@ def is_rd_cpv(code: str) -> bool:
 
 CALL_DOCUMENTS = FactType(
     "pcp-call-documents",
-    Text(en="The PCP call for tenders", nb="Konkurransegrunnlaget for FKA"),
+    Text("The PCP call for tenders"),
     fields=(
-        Field("cpv_codes", "texts", doc="CPV codes of the services bought."),
+        Field("cpv_codes", "texts", doc="CPV codes of the services bought.", title="CPV codes"),
         Field(
             "benefits_exclusive_to_procurer",
             "boolean",
             doc="The benefits accrue exclusively to the procurer for its own use.",
         ),
         Field("procurer_pays_in_full", "boolean", doc="The procurer pays the service in full."),
-        Field("ipr_stays_with_suppliers", "boolean", doc="Each supplier keeps IPR in its results."),
+        Field(
+            "ipr_stays_with_suppliers",
+            "boolean",
+            doc="Each supplier keeps IPR in its results.",
+            title="IPR stays with the suppliers",
+        ),
         Field("procurer_free_use_rights", "boolean", doc="The procurer may use the results free."),
         Field(
             "third_party_licences",
@@ -126,7 +131,7 @@ CALL_DOCUMENTS = FactType(
 
 FOLLOW_ON = FactType(
     "follow-on-procurement",
-    Text(en="A follow-on procurement of commercial volumes", nb="Etterfølgende anskaffelse"),
+    Text("A follow-on procurement of commercial volumes"),
     fields=(
         Field("procedure", "text", doc="The follow-on case's procedure id."),
         Field("reference", "text", doc="The follow-on case's reference."),
@@ -153,22 +158,15 @@ def _rd_services_only(ctx: Context) -> Shortfall | None:
         return call
     codes = call.get("cpv_codes") or ()
     assert isinstance(codes, tuple)
-    problems: list[tuple[str, str]] = []
+    problems: list[Text] = []
     if not codes:
-        problems.append(("no CPV code is given", "ingen CPV-kode er oppgitt"))
+        problems.append(Text("no CPV code is given"))
     outside = [c for c in codes if not is_rd_cpv(c)]
     if outside:
         listed = ", ".join(outside)
-        problems.append(
-            (f"CPV codes outside the R&D services: {listed}", f"CPV-koder utenfor FoU: {listed}")
-        )
+        problems.append(Text("CPV codes outside the R&D services: {listed}", listed=listed))
     if call.get("benefits_exclusive_to_procurer") and call.get("procurer_pays_in_full"):
-        problems.append(
-            (
-                "the benefits accrue exclusively to the procurer and it pays in full",
-                "gevinsten tilfaller bare oppdragsgiver og den betaler fullt ut",
-            )
-        )
+        problems.append(Text("the benefits accrue exclusively to the procurer and it pays in full"))
     return found(problems, outside=tuple(outside))
 
 
@@ -179,12 +177,9 @@ def _rd_services_only(ctx: Context) -> Shortfall | None:
 RD_SERVICES_ONLY = Precondition(
     code="rd-services-only",
     rule=Text(
-        en="The scope must be R&D services (CPV 73000000-2 to 73120000-9, 73300000-5, "
+        "The scope must be R&D services (CPV 73000000-2 to 73120000-9, 73300000-5, "
         "73420000-2, 73430000-5), and the procurer may not both take all the benefits and "
-        "pay in full.",
-        nb="Omfanget må være FoU-tjenester (CPV 73000000-2 til 73120000-9, 73300000-5, "
-        "73420000-2, 73430000-5), og oppdragsgiver kan ikke både ta hele gevinsten og "
-        "betale fullt ut.",
+        "pay in full."
     ),
     source=_ART14,
     test=_rd_services_only,
@@ -196,25 +191,13 @@ def _ipr_sharing(ctx: Context) -> Shortfall | None:
     call = recorded(ctx, CALL_DOCUMENTS)
     if isinstance(call, Shortfall):
         return call
-    problems: list[tuple[str, str]] = []
+    problems: list[Text] = []
     if call.get("ipr_stays_with_suppliers") is not True:
-        problems.append(
-            (
-                "suppliers do not keep the IPR in their results",
-                "leverandørene beholder ikke rettighetene til sine resultater",
-            )
-        )
+        problems.append(Text("suppliers do not keep the IPR in their results"))
     if call.get("procurer_free_use_rights") is not True:
-        problems.append(
-            ("the procurer has no free use rights", "oppdragsgiver har ikke fri bruksrett")
-        )
+        problems.append(Text("the procurer has no free use rights"))
     if call.get("terms_published_in_advance") is not True:
-        problems.append(
-            (
-                "the terms are not published with the call",
-                "vilkårene er ikke kunngjort sammen med konkurransen",
-            )
-        )
+        problems.append(Text("the terms are not published with the call"))
     return found(problems)
 
 
@@ -224,38 +207,30 @@ def _ipr_sharing(ctx: Context) -> Shortfall | None:
 IPR_RISK_BENEFIT_SHARING = Precondition(
     code="ipr-risk-benefit-sharing",
     rule=Text(
-        en="Suppliers must keep the IPR in their results, the procurer must get free use "
-        "rights, and these terms must be published in the call in advance.",
-        nb="Leverandørene må beholde rettighetene til sine resultater, oppdragsgiver må få "
-        "fri bruksrett, og vilkårene må være kunngjort i konkurransen på forhånd.",
+        "Suppliers must keep the IPR in their results, the procurer must get free use "
+        "rights, and these terms must be published in the call in advance."
     ),
     source=_COM,
     test=_ipr_sharing,
     reads=(CALL_DOCUMENTS,),
 )
 
-_AID_CONDITIONS: tuple[tuple[str, str, str], ...] = (
+_AID_CONDITIONS: tuple[tuple[str, Text], ...] = (
     (
         "open_transparent_selection",
-        "selection is not open, transparent and non-discriminatory on criteria set in advance",
-        "utvelgelsen er ikke åpen, gjennomsiktig og ikke-diskriminerende etter forhåndsgitte "
-        "kriterier",
+        Text(
+            "selection is not open, transparent and non-discriminatory on criteria set in advance"
+        ),
     ),
     (
         "terms_published_in_advance",
-        "the contract terms, IPR included, are not published in advance",
-        "kontraktsvilkårene, med rettigheter, er ikke kunngjort på forhånd",
+        Text("the contract terms, IPR included, are not published in advance"),
     ),
     (
         "no_preferential_follow_on",
-        "a supplier may be preferred in the later supply of commercial volumes",
-        "en leverandør kan bli foretrukket ved senere levering av kommersielle volumer",
+        Text("a supplier may be preferred in the later supply of commercial volumes"),
     ),
-    (
-        "market_price",
-        "the services are not priced at market price",
-        "tjenestene er ikke priset til markedspris",
-    ),
+    ("market_price", Text("the services are not priced at market price")),
 )
 
 
@@ -263,7 +238,7 @@ def _no_state_aid(ctx: Context) -> Shortfall | None:
     call = recorded(ctx, CALL_DOCUMENTS)
     if isinstance(call, Shortfall):
         return call
-    problems = [(en, nb) for name, en, nb in _AID_CONDITIONS if call.get(name) is not True]
+    problems = [text for name, text in _AID_CONDITIONS if call.get(name) is not True]
     return found(problems)
 
 
@@ -274,12 +249,9 @@ def _no_state_aid(ctx: Context) -> Shortfall | None:
 NO_STATE_AID = Precondition(
     code="no-state-aid",
     rule=Text(
-        en="To involve no state aid, selection must be open and transparent on criteria set "
+        "To involve no state aid, selection must be open and transparent on criteria set "
         "in advance, terms published in advance, no supplier preferred for commercial "
-        "volumes, and prices at market level.",
-        nb="For å unngå statsstøtte må utvelgelsen være åpen og gjennomsiktig etter "
-        "forhåndsgitte kriterier, vilkårene kunngjort på forhånd, ingen leverandør "
-        "foretrukket for kommersielle volumer, og prisene på markedsnivå.",
+        "volumes, and prices at market level."
     ),
     source=_AID,
     test=_no_state_aid,
@@ -292,10 +264,7 @@ def _evaluation_set(ctx: Context) -> Shortfall | None:
     if isinstance(call, Shortfall):
         return call
     if not call.get("evaluation_criteria"):
-        return Shortfall(
-            "The call states no evaluation criteria.",
-            "Konkurransen angir ingen evalueringskriterier.",
-        )
+        return Shortfall(Text("The call states no evaluation criteria."))
     return None
 
 
@@ -303,10 +272,7 @@ def _evaluation_set(ctx: Context) -> Shortfall | None:
 # suppliers after each phase is set out in the call, in advance.
 EVALUATION_SET_IN_ADVANCE = Precondition(
     code="evaluation-set-in-advance",
-    rule=Text(
-        en="The call must set out in advance how suppliers are evaluated after each phase.",
-        nb="Konkurransen må på forhånd angi hvordan leverandørene evalueres etter hver fase.",
-    ),
+    rule=Text("The call must set out in advance how suppliers are evaluated after each phase."),
     source=_COM,
     test=_evaluation_set,
     reads=(CALL_DOCUMENTS,),
@@ -316,12 +282,15 @@ EVALUATION_SET_IN_ADVANCE = Precondition(
 def _tenders_closed(ctx: Context) -> Shortfall | None:
     calls = ctx.steps("publish-call")
     if not calls:  # pragma: no cover - the machine requires the call first
-        return Shortfall("The call has not been published.", "Konkurransen er ikke kunngjort.")
+        return Shortfall(Text("The call has not been published."))
     deadline = calls[-1].payload["tender_deadline"]
     if ctx.at < deadline:
         return Shortfall(
-            f"The tender deadline is {deadline.isoformat()}; it is now {ctx.at.isoformat()}.",
-            f"Tilbudsfristen er {deadline.isoformat()}; nå er det {ctx.at.isoformat()}.",
+            Text(
+                "The tender deadline is {value}; it is now {value2}.",
+                value=deadline.isoformat(),
+                value2=ctx.at.isoformat(),
+            ),
             deadline=deadline,
         )
     return None
@@ -331,10 +300,7 @@ def _tenders_closed(ctx: Context) -> Shortfall | None:
 # evaluated only after the time limit stated in the call.
 TENDERS_CLOSED = Precondition(
     code="tenders-closed",
-    rule=Text(
-        en="Contracts may be awarded only after the tender deadline.",
-        nb="Kontrakter kan først tildeles etter tilbudsfristen.",
-    ),
+    rule=Text("Contracts may be awarded only after the tender deadline."),
     source=_COM,
     test=_tenders_closed,
 )
@@ -342,10 +308,7 @@ TENDERS_CLOSED = Precondition(
 
 def _phase_evaluation(ctx: Context) -> Shortfall | None:
     if ctx.payload["by_published_evaluation"] is not True:
-        return Shortfall(
-            "The step is not based on the evaluation published in the call.",
-            "Steget bygger ikke på evalueringen som ble kunngjort i konkurransen.",
-        )
+        return Shortfall(Text("The step is not based on the evaluation published in the call."))
     return None
 
 
@@ -353,10 +316,7 @@ def _phase_evaluation(ctx: Context) -> Shortfall | None:
 # evaluation against the criteria published in the call.
 PHASE_EVALUATION = Precondition(
     code="phase-evaluation",
-    rule=Text(
-        en="Down-selection after a phase must follow the evaluation published in the call.",
-        nb="Nedvalg etter en fase må følge evalueringen som ble kunngjort i konkurransen.",
-    ),
+    rule=Text("Down-selection after a phase must follow the evaluation published in the call."),
     source=_COM,
     test=_phase_evaluation,
     uses=("by_published_evaluation",),
@@ -369,14 +329,15 @@ def competition_kept(min_suppliers: int) -> Precondition:
     def test(ctx: Context) -> Shortfall | None:
         selected = tuple(ctx.payload["suppliers"])
         current = current_suppliers(ctx)
-        problems: list[tuple[str, str]] = []
+        problems: list[Text] = []
         if len(set(selected)) != len(selected):
-            problems.append(("a supplier is named twice", "en leverandør er oppgitt to ganger"))
+            problems.append(Text("a supplier is named twice"))
         if len(set(selected)) < min_suppliers:
             problems.append(
-                (
-                    f"{len(set(selected))} supplier(s), fewer than the minimum {min_suppliers}",
-                    f"{len(set(selected))} leverandør(er), færre enn minimum {min_suppliers}",
+                Text(
+                    "{n} supplier(s), fewer than the minimum {min_suppliers}",
+                    n=len(set(selected)),
+                    min_suppliers=min_suppliers,
                 )
             )
         if current is not None:
@@ -384,9 +345,9 @@ def competition_kept(min_suppliers: int) -> Precondition:
             if strangers:
                 listed = ", ".join(strangers)
                 problems.append(
-                    (
-                        f"not in the previous phase: {listed} (the number may never rise)",
-                        f"var ikke med i forrige fase: {listed} (antallet kan aldri øke)",
+                    Text(
+                        "not in the previous phase: {listed} (the number may never rise)",
+                        listed=listed,
                     )
                 )
         return found(problems, minimum=min_suppliers, previous=current)
@@ -394,10 +355,9 @@ def competition_kept(min_suppliers: int) -> Precondition:
     return Precondition(
         code="competition-kept",
         rule=Text(
-            en=f"Each phase must keep at least {min_suppliers} competing suppliers, chosen "
-            "among those of the previous phase.",
-            nb=f"Hver fase må ha minst {min_suppliers} konkurrerende leverandører, valgt blant "
-            "dem i forrige fase.",
+            "Each phase must keep at least {min_suppliers} competing suppliers, chosen among those"
+            " of the previous phase.",
+            min_suppliers=min_suppliers,
         ),
         # The minimum is this procedure's parameter, not an EU rule (DOMAIN notes §2).
         source=_COM.at("section 3 (the minimum per phase is a parameter, not an EU rule)"),
@@ -408,11 +368,10 @@ def competition_kept(min_suppliers: int) -> Precondition:
 
 def _volume(ctx: Context) -> Shortfall:
     return Shortfall(
-        "Open a separate procurement for the commercial volumes (for example an innovation "
-        "partnership or an ordinary competition), as a follow-on case linked to this one.",
-        "Opprett en egen anskaffelse for de kommersielle volumene (for eksempel et "
-        "innovasjonspartnerskap eller en ordinær konkurranse), som en oppfølgende sak knyttet "
-        "til denne.",
+        Text(
+            "Open a separate procurement for the commercial volumes (for example an innovation "
+            "partnership or an ordinary competition), as a follow-on case linked to this one."
+        )
     )
 
 
@@ -422,10 +381,8 @@ def _volume(ctx: Context) -> Shortfall:
 VOLUME_NEEDS_NEW_PROCUREMENT = Precondition(
     code="volume-needs-new-procurement",
     rule=Text(
-        en="A pre-commercial procurement never buys commercial volumes; that needs a "
-        "separate procurement.",
-        nb="En førkommersiell anskaffelse kjøper aldri kommersielle volumer; det krever en "
-        "egen anskaffelse.",
+        "A pre-commercial procurement never buys commercial volumes; that needs a "
+        "separate procurement."
     ),
     source=_COM,
     test=_volume,
@@ -450,6 +407,7 @@ CALL_DOCUMENTS_V2 = FactType(
             "integer",
             doc="The share of the contract's value that is research and development, in per "
             "cent (the rest: prototypes, a limited test series).",
+            title="R&D share (per cent)",
         ),
         Field(
             "results_disseminated",
@@ -472,33 +430,24 @@ def _rd_services_only_v2(ctx: Context) -> Shortfall | None:
         return call
     codes = call.get("cpv_codes") or ()
     assert isinstance(codes, tuple)
-    problems: list[tuple[str, str]] = []
+    problems: list[Text] = []
     if not any(is_rd_cpv(c) for c in codes):
         listed = ", ".join(codes) or "none"
         problems.append(
-            (
-                f"no CPV code is one of the R&D services (given: {listed})",
-                f"ingen CPV-kode er blant FoU-tjenestene (oppgitt: {listed})",
-            )
+            Text("no CPV code is one of the R&D services (given: {listed})", listed=listed)
         )
     share = call.get("rd_share")
     if not isinstance(share, int) or share <= RD_MAIN_ELEMENT_SHARE:
         problems.append(
-            (
-                f"R&D is {share} % of the contract's value, not its main element "
-                f"(more than {RD_MAIN_ELEMENT_SHARE} %)",
-                f"FoU utgjør {share} % av kontraktens verdi, ikke hovedelementet (mer enn "
-                f"{RD_MAIN_ELEMENT_SHARE} %)",
+            Text(
+                "R&D is {share} % of the contract's value, not its main element (more than "
+                "{RD_MAIN_ELEMENT_SHARE} %)",
+                share=share,
+                RD_MAIN_ELEMENT_SHARE=RD_MAIN_ELEMENT_SHARE,
             )
         )
     if call.get("benefits_exclusive_to_procurer") and call.get("procurer_pays_in_full"):
-        problems.append(
-            (
-                "the benefits accrue exclusively to the procurer and it pays in full",
-                "FoU-tjenesten tilfaller oppdragsgiveren alene og betales fullt ut av "
-                "oppdragsgiveren",
-            )
-        )
+        problems.append(Text("the benefits accrue exclusively to the procurer and it pays in full"))
     return found(problems, share=share)
 
 
@@ -512,14 +461,10 @@ def _rd_services_only_v2(ctx: Context) -> Shortfall | None:
 RD_SERVICES_ONLY_V2 = Precondition(
     code="rd-services-only",
     rule=Text(
-        en="The contract must be mainly R&D services (CPV 73000000-2 to 73120000-9, "
+        "The contract must be mainly R&D services (CPV 73000000-2 to 73120000-9, "
         "73300000-5, 73420000-2, 73430000-5; prototypes and a limited test series may be "
         "included), and the procurer may not both reserve all the benefits for itself and pay "
-        "in full.",
-        nb="Kontrakten må hovedsakelig gjelde FoU-tjenester (CPV 73000000-2 til 73120000-9, "
-        "73300000-5, 73420000-2, 73430000-5; prototyper og en begrenset testserie kan "
-        "inngå), og FoU-tjenesten kan ikke både tilfalle oppdragsgiveren alene og betales "
-        "fullt ut av oppdragsgiveren.",
+        "in full."
     ),
     source=_ART14.at(
         "art. 14; forskrift om offentlige anskaffelser § 2-5, as DFØ reads it "
@@ -544,60 +489,48 @@ def _no_state_aid_v2(ctx: Context) -> Shortfall | None:
     if isinstance(call, Shortfall):
         return call
     problems = [
-        (en, nb)
-        for name, en, nb in (
+        text
+        for name, text in (
             (
                 "market_price",
-                "the price does not fully reflect the market value of the benefits received "
-                "and the risks taken",
-                "prisen gjenspeiler ikke fullt ut markedsverdien av fordelene og risikoen",
+                Text(
+                    "the price does not fully reflect the market value of the benefits received "
+                    "and the risks taken"
+                ),
             ),
             *_AID_CONDITIONS[:3],
         )
         if call.get(name) is not True
     ]
     if not call.get("evaluation_criteria"):
-        problems.append(
-            (
-                "no objective selection and award criteria are set in advance",
-                "ingen objektive utvelgelses- og tildelingskriterier er satt på forhånd",
-            )
-        )
+        problems.append(Text("no objective selection and award criteria are set in advance"))
     if call.get("ipr_stays_with_suppliers") is True:
         if call.get("procurer_free_use_rights") is not True:
             problems.append(
-                (
-                    "the suppliers keep the IPR, but the procurer does not get unlimited access "
-                    "to the results free of charge",
-                    "leverandørene beholder rettighetene, men oppdragsgiveren får ikke "
-                    "ubegrenset og vederlagsfri tilgang til resultatene",
+                Text(
+                    "the suppliers keep the IPR, but the procurer does not get unlimited access to"
+                    " the results free of charge"
                 )
             )
         if call.get("third_party_licences") is not True:
             problems.append(
-                (
-                    "the suppliers keep the IPR, but third parties do not get access (for "
-                    "example non-exclusive licences) under market conditions",
-                    "leverandørene beholder rettighetene, men tredjeparter får ikke tilgang "
-                    "(for eksempel ikke-eksklusive lisenser) på markedsvilkår",
+                Text(
+                    "the suppliers keep the IPR, but third parties do not get access (for example "
+                    "non-exclusive licences) under market conditions"
                 )
             )
     elif call.get("results_disseminated") is not True:
         problems.append(
-            (
+            Text(
                 "the procurer takes all IPR, but the results that give rise to no IPR are not "
-                "widely disseminated",
-                "oppdragsgiveren tar alle rettighetene, men resultater uten immaterielle "
-                "rettigheter blir ikke gjort allment tilgjengelige",
+                "widely disseminated"
             )
         )
     day = ctx.at.astimezone(OSLO).date()
     shortfall = found(problems)
     if shortfall is None:
         return None
-    return Shortfall(
-        shortfall.en, shortfall.nb, source=framework_in_force(day), **shortfall.details
-    )
+    return Shortfall(shortfall.text or "", source=framework_in_force(day), **shortfall.details)
 
 
 # 2014/C 198/01 point 33 (DOMAIN V12, verified): no state aid where the price fully reflects
@@ -614,17 +547,11 @@ def _no_state_aid_v2(ctx: Context) -> Shortfall | None:
 NO_STATE_AID_V2 = Precondition(
     code="no-state-aid",
     rule=Text(
-        en="To involve no state aid, the price must fully reflect the market value of the "
+        "To involve no state aid, the price must fully reflect the market value of the "
         "benefits and risks: an open, transparent selection on criteria set in advance; the "
         "terms, IPR included, published in advance; no supplier preferred for commercial "
         "volumes; and either all IPR to the procurer with the other results disseminated, or "
-        "IPR with the suppliers and access for the procurer and third parties.",
-        nb="For å unngå statsstøtte må prisen fullt ut gjenspeile markedsverdien av fordelene "
-        "og risikoen: en åpen og gjennomsiktig utvelgelse etter kriterier satt på forhånd; "
-        "vilkårene, med immaterielle rettigheter, kunngjort på forhånd; ingen leverandør "
-        "foretrukket for kommersielle volumer; og enten alle rettigheter til oppdragsgiveren "
-        "og de øvrige resultatene spredt, eller rettighetene hos leverandørene med tilgang for "
-        "oppdragsgiveren og tredjeparter.",
+        "IPR with the suppliers and access for the procurer and third parties."
     ),
     source=_AID,
     test=_no_state_aid_v2,
@@ -635,21 +562,16 @@ NO_STATE_AID_V2 = Precondition(
 def _suppliers_from_previous_phase(ctx: Context) -> Shortfall | None:
     selected = tuple(ctx.payload["suppliers"])
     current = current_suppliers(ctx)
-    problems: list[tuple[str, str]] = []
+    problems: list[Text] = []
     if len(set(selected)) != len(selected):
-        problems.append(("a supplier is named twice", "en leverandør er oppgitt to ganger"))
+        problems.append(Text("a supplier is named twice"))
     if not selected:
-        problems.append(("no supplier is named", "ingen leverandør er oppgitt"))
+        problems.append(Text("no supplier is named"))
     if current is not None:
         strangers = [s for s in selected if s not in current]
         if strangers:
             listed = ", ".join(strangers)
-            problems.append(
-                (
-                    f"not in the previous phase: {listed}",
-                    f"var ikke med i forrige fase: {listed}",
-                )
-            )
+            problems.append(Text("not in the previous phase: {listed}", listed=listed))
     return found(problems, previous=current)
 
 
@@ -658,9 +580,7 @@ def _suppliers_from_previous_phase(ctx: Context) -> Shortfall | None:
 SUPPLIERS_FROM_PREVIOUS_PHASE = Precondition(
     code="suppliers-from-previous-phase",
     rule=Text(
-        en="Each phase's suppliers must be chosen among those of the previous phase, each "
-        "named once.",
-        nb="Leverandørene i hver fase må velges blant dem i forrige fase, hver oppgitt én gang.",
+        "Each phase's suppliers must be chosen among those of the previous phase, each named once."
     ),
     source=_POINT_33A,
     test=_suppliers_from_previous_phase,
@@ -676,8 +596,11 @@ def competition_kept_v2(min_suppliers: int) -> Precondition:
         count = len(set(ctx.payload["suppliers"]))
         if count < min_suppliers:
             return Shortfall(
-                f"{count} supplier(s), fewer than the minimum {min_suppliers}.",
-                f"{count} leverandør(er), færre enn minimum {min_suppliers}.",
+                Text(
+                    "{count} supplier(s), fewer than the minimum {min_suppliers}.",
+                    count=count,
+                    min_suppliers=min_suppliers,
+                ),
                 minimum=min_suppliers,
                 count=count,
             )
@@ -686,8 +609,8 @@ def competition_kept_v2(min_suppliers: int) -> Precondition:
     return Precondition(
         code="competition-kept",
         rule=Text(
-            en=f"Each phase should keep at least {min_suppliers} competing suppliers.",
-            nb=f"Hver fase bør ha minst {min_suppliers} konkurrerende leverandører.",
+            "Each phase should keep at least {min_suppliers} competing suppliers.",
+            min_suppliers=min_suppliers,
         ),
         source=SEC_2007_1668.at("the model's phases (the minimum is a parameter, not an EU rule)"),
         test=test,
@@ -733,15 +656,14 @@ VOLUME_NEEDS_NEW_PROCUREMENT_V2 = VOLUME_NEEDS_NEW_PROCUREMENT.cited(
 
 def _selection_event(
     name: str,
-    en: str,
-    nb: str,
+    title: Text,
     source: str,
     dest: str,
     requires: tuple[Precondition, ...],
 ) -> Event:
     return Event(
         name,
-        Text(en=en, nb=nb),
+        title,
         source=source,
         dest=dest,
         requires=requires,
@@ -759,29 +681,26 @@ def _selection_event(
 _ACTIVE = ("solution-design", "prototyping", "original-development")
 _ALL = ("preparation", "call-for-tenders", *_ACTIVE, "completed", "terminated", "cancelled")
 _STATES = (
-    State("preparation", Text(en="Phase 0: preparation", nb="Fase 0: forberedelse"), initial=True),
-    State("call-for-tenders", Text(en="Call for tenders", nb="Konkurranse")),
+    State("preparation", Text("Phase 0: preparation"), initial=True),
+    State("call-for-tenders", Text("Call for tenders")),
     State(
         "solution-design",
-        Text(en="Phase 1: solution design", nb="Fase 1: løsningsdesign"),
+        Text("Phase 1: solution design"),
         group="phases",
     ),
     State(
         "prototyping",
-        Text(en="Phase 2: prototyping", nb="Fase 2: prototyputvikling"),
+        Text("Phase 2: prototyping"),
         group="phases",
     ),
     State(
         "original-development",
-        Text(
-            en="Phase 3: original development and test series",
-            nb="Fase 3: utvikling og testserie",
-        ),
+        Text("Phase 3: original development and test series"),
         group="phases",
     ),
-    State("completed", Text(en="Completed", nb="Fullført"), final=True),
-    State("terminated", Text(en="Terminated", nb="Avsluttet"), final=True),
-    State("cancelled", Text(en="Cancelled", nb="Avlyst"), final=True),
+    State("completed", Text("Completed"), final=True),
+    State("terminated", Text("Terminated"), final=True),
+    State("cancelled", Text("Cancelled"), final=True),
 )
 
 #: The released versions of the procedure, with the day each came into use.
@@ -842,25 +761,17 @@ def pre_commercial_procurement(
             CALL_DOCUMENTS_V2,
         )
         changes = Text(
-            en="Corrections after a legal review: no state aid judged by point 33 as written "
+            "Corrections after a legal review: no state aid judged by point 33 as written "
             "(market value of benefits and risks; IPR to the procurer with the results "
             "disseminated, or with the suppliers and access for the procurer and third "
             "parties), citing the framework in force; the R&D exemption judged by art. 14's "
             "two conditions and R&D being the main element, allowing prototypes and a test "
             "series; the COM(2007) 799 model and the minimum number of suppliers reported as "
-            "good practice; suppliers of a phase chosen among those of the previous one.",
-            nb="Rettelser etter en juridisk gjennomgang: statsstøtte vurderes etter punkt 33 "
-            "slik det lyder (markedsverdien av fordeler og risiko; rettighetene til "
-            "oppdragsgiveren med resultatene spredt, eller hos leverandørene med tilgang for "
-            "oppdragsgiveren og tredjeparter), med henvisning til rammeverket som gjelder; "
-            "FoU-unntaket vurderes etter artikkel 14s to vilkår og at FoU er hovedelementet, "
-            "slik at prototyper og en testserie kan inngå; modellen i COM(2007) 799 og "
-            "minste antall leverandører rapporteres som god praksis; leverandørene i en fase "
-            "velges blant dem i forrige fase.",
+            "good practice; suppliers of a phase chosen among those of the previous one."
         )
     return Procedure(
         "pre-commercial-procurement",
-        title=Text(en="Pre-commercial procurement", nb="Førkommersiell anskaffelse"),
+        title=Text("Pre-commercial procurement"),
         source=_ART14.at("art. 14; 2014/C 198/01 point 33; COM(2007) 799"),
         description=(
             "Buy competing R&D in phases (solution design, prototyping, original development) "
@@ -873,7 +784,7 @@ def pre_commercial_procurement(
         events=(
             Event(
                 "publish-call",
-                Text(en="Publish the call for tenders", nb="Kunngjør konkurransen"),
+                Text("Publish the call for tenders"),
                 source="preparation",
                 dest="call-for-tenders",
                 requires=publish,
@@ -881,7 +792,7 @@ def pre_commercial_procurement(
             ),
             Event(
                 "award-phase-1",
-                Text(en="Award phase 1 contracts", nb="Tildel kontrakter for fase 1"),
+                Text("Award phase 1 contracts"),
                 source="call-for-tenders",
                 dest="solution-design",
                 requires=award,
@@ -889,23 +800,21 @@ def pre_commercial_procurement(
             ),
             _selection_event(
                 "start-prototyping",
-                "Down-select and start prototyping",
-                "Velg ut leverandører og start prototyputvikling",
+                Text("Down-select and start prototyping"),
                 "solution-design",
                 "prototyping",
                 select,
             ),
             _selection_event(
                 "start-original-development",
-                "Down-select and start original development",
-                "Velg ut leverandører og start utvikling og testserie",
+                Text("Down-select and start original development"),
                 "prototyping",
                 "original-development",
                 select,
             ),
             Event(
                 "complete",
-                Text(en="Complete the test series", nb="Fullfør testserien"),
+                Text("Complete the test series"),
                 source="original-development",
                 dest="completed",
                 requires=(evaluation,),
@@ -916,21 +825,21 @@ def pre_commercial_procurement(
             ),
             Event(
                 "terminate",
-                Text(en="Terminate during R&D", nb="Avslutt i FoU-fasen"),
+                Text("Terminate during R&D"),
                 source=_ACTIVE,
                 dest="terminated",
                 fields=(Field("reason", "text"),),
             ),
             Event(
                 "cancel",
-                Text(en="Cancel before award", nb="Avlys før tildeling"),
+                Text("Cancel before award"),
                 source=("preparation", "call-for-tenders"),
                 dest="cancelled",
                 fields=(Field("reason", "text"),),
             ),
             Event(
                 "buy-commercial-volumes",
-                Text(en="Buy commercial volumes", nb="Kjøp kommersielle volumer"),
+                Text("Buy commercial volumes"),
                 source=_ALL,
                 dest=None,
                 requires=(volume,),

@@ -28,6 +28,7 @@ from innoproc._engine.assessment import Shortfall
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
 from innoproc._engine.fields import Field
 from innoproc._errors import InvalidArgument, shown
+from innoproc._i18n import Series
 from innoproc._sources import DIGDIR_TRIPLE_DIAMOND, STIMULAB_CALL_2018
 from innoproc._text import Text
 from innoproc.deadlines import end_of_day
@@ -57,7 +58,7 @@ STIMULAB_2018_ROUNDS: tuple[tuple[str, datetime | None], ...] = (
 
 PREQUALIFICATION = FactType(
     "prequalification-assessment",
-    Text(en="Prequalification assessment", nb="Prekvalifiseringsvurdering"),
+    Text("Prequalification assessment"),
     fields=(
         Field("user_need", "boolean", doc="Convinces on the user need (must)."),
         Field("own_resources", "boolean", doc="Convinces on own resource commitment (must)."),
@@ -75,32 +76,24 @@ PREQUALIFICATION = FactType(
 )
 
 #: The six marks of an innovative working method (the #StimuLab call, "Innovativ arbeidsform").
-COMMITMENTS: tuple[tuple[str, str, str], ...] = (
-    ("open_exploratory", "an open and exploratory form", "en åpen og utforskende form"),
-    (
-        "insight_first",
-        "needs and insight first, a shared problem understanding",
-        "behov og innsikt først, en omforent problemforståelse",
-    ),
-    (
-        "involve_users",
-        "collaboration with users and affected parties",
-        "samarbeid med brukere og berørte parter",
-    ),
-    ("holistic", "a holistic and systematic approach", "en helhetlig og systematisk tilnærming"),
-    ("early_prototyping", "early prototyping and testing", "tidlig prototyping og testing"),
-    ("visualisation", "visualisation as a method", "visualisering som metode"),
+COMMITMENTS: tuple[tuple[str, Text], ...] = (
+    ("open_exploratory", Text("an open and exploratory form")),
+    ("insight_first", Text("needs and insight first, a shared problem understanding")),
+    ("involve_users", Text("collaboration with users and affected parties")),
+    ("holistic", Text("a holistic and systematic approach")),
+    ("early_prototyping", Text("early prototyping and testing")),
+    ("visualisation", Text("visualisation as a method")),
 )
 
 WORKING_METHOD = FactType(
     "working-method-commitment",
-    Text(en="Commitment to the innovative working method", nb="Forpliktelse til arbeidsformen"),
-    fields=tuple(Field(name, "boolean", doc=en) for name, en, _ in COMMITMENTS),
+    Text("Commitment to the innovative working method"),
+    fields=tuple(Field(name, "boolean", doc=text.en) for name, text in COMMITMENTS),
 )
 
 SUPPLIER_COMPETENCE = FactType(
     "supplier-competence",
-    Text(en="Competence asked of the supplier", nb="Kompetanse leverandøren må ha"),
+    Text("Competence asked of the supplier"),
     fields=(
         Field("service_design", "boolean"),
         Field("benefit_realisation", "boolean"),
@@ -111,7 +104,7 @@ SUPPLIER_COMPETENCE = FactType(
 
 CHANGE_ANNEX = FactType(
     "change-annex",
-    Text(en="The change annex (endringsbilag)", nb="Endringsbilaget"),
+    Text("The change annex (endringsbilag)"),
     fields=(
         Field("problem_understanding", "text", doc="The shared problem understanding."),
         Field("anchored", "boolean", doc="Anchored with the service owner's management."),
@@ -120,7 +113,7 @@ CHANGE_ANNEX = FactType(
 
 USER_INVOLVEMENT = FactType(
     "user-involvement",
-    Text(en="Users involved in concept tests", nb="Brukere involvert i konsepttester"),
+    Text("Users involved in concept tests"),
     fields=(
         Field("participants", "integer", doc="How many users and affected parties took part."),
         Field("concepts_tested", "integer", doc="How many concepts were tested."),
@@ -129,7 +122,7 @@ USER_INVOLVEMENT = FactType(
 
 PROTOTYPE_TEST = FactType(
     "prototype-test",
-    Text(en="Prototype tested", nb="Prototype testet"),
+    Text("Prototype tested"),
     fields=(
         Field("prototype", "text"),
         Field("tested_with_users", "boolean"),
@@ -138,28 +131,25 @@ PROTOTYPE_TEST = FactType(
 
 EXPERIENCE_SHARED = FactType(
     "experience-shared",
-    Text(en="Experience shared", nb="Erfaringer delt"),
+    Text("Experience shared"),
     fields=(Field("where", "text", doc="Where the experience was shared."),),
 )
 
 # -- preconditions ---------------------------------------------------------------------------
 
 
-def _must(field: str, code: str, en: str, nb: str) -> Precondition:
+def _must(field: str, code: str, rule: Text) -> Precondition:
     def test(ctx: Context) -> Shortfall | None:
         record = recorded(ctx, PREQUALIFICATION)
         if isinstance(record, Shortfall):
             return record
         if record.get(field) is not True:
-            return Shortfall(
-                "The prequalification assessment was not convinced.",
-                "Prekvalifiseringen konkluderte med at kriteriet ikke er oppfylt.",
-            )
+            return Shortfall(Text("The prequalification assessment was not convinced."))
         return None
 
     return Precondition(
         code=code,
-        rule=Text(en=en, nb=nb),
+        rule=rule,
         source=_CALL,
         test=test,
         reads=(PREQUALIFICATION,),
@@ -173,20 +163,17 @@ def _must(field: str, code: str, en: str, nb: str) -> Precondition:
 USER_NEED = _must(
     "user_need",
     "user-need",
-    "The proposal must convince on the user need.",
-    "Forslaget må overbevise om brukerbehovet.",
+    Text("The proposal must convince on the user need."),
 )
 OWN_RESOURCES = _must(
     "own_resources",
     "own-resource-commitment",
-    "The proposal must convince on the agency's own resource commitment.",
-    "Forslaget må overbevise om egen ressursinnsats.",
+    Text("The proposal must convince on the agency's own resource commitment."),
 )
 INNOVATION_POTENTIAL = _must(
     "innovation_potential",
     "innovation-potential",
-    "The proposal must convince on its innovation potential.",
-    "Forslaget må overbevise om innovasjonspotensialet.",
+    Text("The proposal must convince on its innovation potential."),
 )
 
 
@@ -194,12 +181,11 @@ def _committed(ctx: Context) -> Shortfall | None:
     record = recorded(ctx, WORKING_METHOD)
     if isinstance(record, Shortfall):
         return record
-    lacking = [(en, nb) for name, en, nb in COMMITMENTS if record.get(name) is not True]
+    lacking = [text for name, text in COMMITMENTS if record.get(name) is not True]
     if lacking:
         return Shortfall(
-            "Not committed to: " + "; ".join(en for en, _ in lacking) + ".",
-            "Ikke forpliktet til: " + "; ".join(nb for _, nb in lacking) + ".",
-            lacking=tuple(en for en, _ in lacking),
+            Text("Not committed to: {lacking}.", lacking=Series(lacking, "semicolon")),
+            lacking=tuple(text.en for text in lacking),
         )
     return None
 
@@ -208,10 +194,7 @@ def _committed(ctx: Context) -> Shortfall | None:
 # kaller den triple diamanten"; those that cannot confirm it in the dialogue do not go on.
 WORKING_METHOD_COMMITTED = Precondition(
     code="working-method-committed",
-    rule=Text(
-        en="The agency must commit to the innovative working method (the triple diamond).",
-        nb="Virksomheten må forplikte seg til den innovative arbeidsformen (den triple diamanten).",
-    ),
+    rule=Text("The agency must commit to the innovative working method (the triple diamond)."),
     source=_DIALOGUE,
     test=_committed,
     reads=(WORKING_METHOD,),
@@ -242,9 +225,7 @@ def _competence(ctx: Context) -> Shortfall | None:
 SUPPLIER_COMPETENCE_RULE = Precondition(
     code="supplier-competence",
     rule=Text(
-        en="The procurement must ask for service design, benefit realisation and change "
-        "management.",
-        nb="Anskaffelsen må etterspørre tjenestedesign, gevinstrealisering og endringsledelse.",
+        "The procurement must ask for service design, benefit realisation and change management."
     ),
     source=_PROCUREMENT,
     test=_competence,
@@ -258,7 +239,7 @@ def _change_annex(ctx: Context) -> Shortfall | None:
     if isinstance(record, Shortfall):
         return record
     if record.get("anchored") is not True:
-        return Shortfall("The change annex is not anchored.", "Endringsbilaget er ikke forankret.")
+        return Shortfall(Text("The change annex is not anchored."))
     return None
 
 
@@ -266,10 +247,7 @@ def _change_annex(ctx: Context) -> Shortfall | None:
 # annex ("endringsbilag") to the supplier contract.
 CHANGE_ANNEX_RULE = Precondition(
     code="change-annex",
-    rule=Text(
-        en="The diagnosis must end in an anchored change annex (endringsbilag).",
-        nb="Diagnosen må munne ut i et forankret endringsbilag.",
-    ),
+    rule=Text("The diagnosis must end in an anchored change annex (endringsbilag)."),
     source=_DIGDIR,
     test=_change_annex,
     reads=(CHANGE_ANNEX,),
@@ -288,10 +266,7 @@ def _users_involved(ctx: Context) -> Shortfall | None:
         or not isinstance(concepts, int)
         or concepts < 1
     ):
-        return Shortfall(
-            "No user took part, or no concept was tested.",
-            "Ingen bruker deltok, eller ingen konsepter ble testet.",
-        )
+        return Shortfall(Text("No user took part, or no concept was tested."))
     return None
 
 
@@ -299,10 +274,7 @@ def _users_involved(ctx: Context) -> Shortfall | None:
 # Digdir: diamond 2 explores ideas with users and tests concepts before one is chosen.
 USERS_INVOLVED = Precondition(
     code="users-involved",
-    rule=Text(
-        en="Concepts must be tested with users before one is chosen.",
-        nb="Konsepter må testes med brukere før ett velges.",
-    ),
+    rule=Text("Concepts must be tested with users before one is chosen."),
     source=_METHOD,
     test=_users_involved,
     reads=(USER_INVOLVEMENT,),
@@ -315,9 +287,7 @@ def _prototype_tested(ctx: Context) -> Shortfall | None:
     if isinstance(record, Shortfall):
         return record
     if record.get("tested_with_users") is not True:
-        return Shortfall(
-            "The prototype was not tested with users.", "Prototypen ble ikke testet med brukere."
-        )
+        return Shortfall(Text("The prototype was not tested with users."))
     return None
 
 
@@ -325,10 +295,7 @@ def _prototype_tested(ctx: Context) -> Shortfall | None:
 # simulates before delivery.
 PROTOTYPE_TESTED = Precondition(
     code="prototype-tested",
-    rule=Text(
-        en="A prototype must have been tested with users before delivery.",
-        nb="En prototype må være testet med brukere før leveranse.",
-    ),
+    rule=Text("A prototype must have been tested with users before delivery."),
     source=_METHOD,
     test=_prototype_tested,
     reads=(PROTOTYPE_TEST,),
@@ -345,10 +312,7 @@ def _shared(ctx: Context) -> Shortfall | None:
 # forvaltningen".
 EXPERIENCE_SHARED_RULE = Precondition(
     code="experience-shared",
-    rule=Text(
-        en="The project must share its experience with the public sector.",
-        nb="Prosjektet må dele sine erfaringer med forvaltningen.",
-    ),
+    rule=Text("The project must share its experience with the public sector."),
     source=STIMULAB_CALL_2018.at("«Prosjektene vi inngår samarbeid med får»"),
     test=_shared,
     reads=(EXPERIENCE_SHARED,),
@@ -358,25 +322,40 @@ EXPERIENCE_SHARED_RULE = Precondition(
 # -- the procedure ---------------------------------------------------------------------------
 
 _DIAMONDS = (
-    ("diagnose", "Diamond 1: diagnose", "Diamant 1: diagnose"),
-    ("explore-define", "Diamond 2: explore and define", "Diamant 2: utforske og definere"),
-    ("develop-deliver", "Diamond 3: develop and deliver", "Diamant 3: utvikle og levere"),
+    ("diagnose", Text("Diamond 1: diagnose")),
+    ("explore-define", Text("Diamond 2: explore and define")),
+    ("develop-deliver", Text("Diamond 3: develop and deliver")),
 )
 
 
 def _diamond_states() -> tuple[State, ...]:
-    states = []
-    for name, en, nb in _DIAMONDS:
-        states.append(
-            State(f"{name}-diverge", Text(en=f"{en}, diverge", nb=f"{nb}, åpne"), group=name)
-        )
-        states.append(
-            State(f"{name}-converge", Text(en=f"{en}, converge", nb=f"{nb}, lukke"), group=name)
-        )
-    return tuple(states)
+    return (
+        State("diagnose-diverge", Text("Diamond 1: diagnose, diverge"), group="diagnose"),
+        State("diagnose-converge", Text("Diamond 1: diagnose, converge"), group="diagnose"),
+        State(
+            "explore-define-diverge",
+            Text("Diamond 2: explore and define, diverge"),
+            group="explore-define",
+        ),
+        State(
+            "explore-define-converge",
+            Text("Diamond 2: explore and define, converge"),
+            group="explore-define",
+        ),
+        State(
+            "develop-deliver-diverge",
+            Text("Diamond 3: develop and deliver, diverge"),
+            group="develop-deliver",
+        ),
+        State(
+            "develop-deliver-converge",
+            Text("Diamond 3: develop and deliver, converge"),
+            group="develop-deliver",
+        ),
+    )
 
 
-_DESIGN = tuple(f"{d}-{half}" for d, _, _ in _DIAMONDS for half in ("diverge", "converge"))
+_DESIGN = tuple(f"{d}-{half}" for d, _ in _DIAMONDS for half in ("diverge", "converge"))
 _BEFORE_CONTRACT = ("proposal", "prequalification", "deferred", "dialogue", "procurement")
 
 #: The released versions of the procedure, with the day each came into use.
@@ -394,10 +373,7 @@ def _submitted_in_call(rounds: tuple[tuple[str, datetime | None], ...]) -> Preco
 
     return Precondition(
         code="submitted-in-time",
-        rule=Text(
-            en="The proposal must reach the call by the deadline of its round.",
-            nb="Prosjektforslaget må komme inn innen fristen for sin runde.",
-        ),
+        rule=Text("The proposal must reach the call by the deadline of its round."),
         source=STIMULAB_CALL_2018.at("«innen fristen 9. mars»"),
         test=test,
         uses=("round",),
@@ -416,10 +392,12 @@ def _later_round(rounds: tuple[tuple[str, datetime | None], ...]) -> Preconditio
             return None  # submitted under version 1 without a known round
         if order.index(taken) <= order.index(previous):
             return Shortfall(
-                f"The proposal was last considered in round {previous}; round {taken} is not "
-                "a later round.",
-                f"Forslaget ble sist vurdert i runde {previous}; runde {taken} er ikke en "
-                "senere runde.",
+                Text(
+                    "The proposal was last considered in round {previous}; round {taken} is not a "
+                    "later round.",
+                    previous=previous,
+                    taken=taken,
+                ),
                 previous=previous,
                 round=taken,
             )
@@ -427,10 +405,7 @@ def _later_round(rounds: tuple[tuple[str, datetime | None], ...]) -> Preconditio
 
     return Precondition(
         code="later-round",
-        rule=Text(
-            en="A deferred proposal may be taken up only in a later round of the call.",
-            nb="Et foreløpig forslag kan bare tas opp i en senere runde av utlysningen.",
-        ),
+        rule=Text("A deferred proposal may be taken up only in a later round of the call."),
         source=STIMULAB_CALL_2018.at("«foreløpige» forslag; «en ny runde ... etter sommeren»"),
         test=test,
         uses=("round",),
@@ -463,7 +438,7 @@ def triple_diamond(
     if version == 1:
         submit = Event(
             "submit-proposal",
-            Text(en="Submit the proposal", nb="Send inn prosjektforslaget"),
+            Text("Submit the proposal"),
             source="proposal",
             dest="prequalification",
             requires=(SUBMITTED_IN_TIME.cited(STIMULAB_CALL_2018.at("«innen fristen 9. mars»")),),
@@ -471,7 +446,7 @@ def triple_diamond(
         )
         take_up = Event(
             "take-up",
-            Text(en="Take up in a later round", nb="Ta opp i en senere runde"),
+            Text("Take up in a later round"),
             source="deferred",
             dest="prequalification",
             fields=(Field("round", "text", doc="The later round."),),
@@ -480,7 +455,7 @@ def triple_diamond(
     else:
         submit = Event(
             "submit-proposal",
-            Text(en="Submit the proposal", nb="Send inn prosjektforslaget"),
+            Text("Submit the proposal"),
             source="proposal",
             dest="prequalification",
             requires=(_submitted_in_call(rounds),),
@@ -488,19 +463,16 @@ def triple_diamond(
         )
         take_up = Event(
             "take-up",
-            Text(en="Take up in a later round", nb="Ta opp i en senere runde"),
+            Text("Take up in a later round"),
             source="deferred",
             dest="prequalification",
             requires=(_later_round(rounds),),
             fields=(Field("round", "text", choices=names, doc="The later round."),),
         )
         changes = Text(
-            en="A proposal's lateness is judged against the deadline of the call's round, "
+            "A proposal's lateness is judged against the deadline of the call's round, "
             "never a deadline given with the proposal; a deferred proposal is taken up only "
-            "in a later round.",
-            nb="Om et forslag kom for sent, vurderes mot fristen for utlysningens runde, aldri "
-            "en frist oppgitt sammen med forslaget; et foreløpig forslag tas bare opp i en "
-            "senere runde.",
+            "in a later round."
         )
     return _declare(version, changes, submit, take_up)
 
@@ -508,7 +480,7 @@ def triple_diamond(
 def _declare(version: int, changes: Text | None, submit: Event, take_up: Event) -> Procedure:
     return Procedure(
         "triple-diamond",
-        title=Text(en="Triple diamond (#StimuLab)", nb="Trippel diamant (#StimuLab)"),
+        title=Text("Triple diamond (#StimuLab)"),
         source=_CALL,
         description=(
             "A #StimuLab project from proposal through the three diamonds to shared experience."
@@ -517,45 +489,45 @@ def _declare(version: int, changes: Text | None, submit: Event, take_up: Event) 
         released=VERSIONS[version],
         changes=changes,
         states=(
-            State("proposal", Text(en="Proposal", nb="Prosjektforslag"), initial=True),
-            State("prequalification", Text(en="Prequalification", nb="Prekvalifisering")),
-            State("deferred", Text(en="Deferred to a later round", nb="Foreløpig, aktuell senere")),
+            State("proposal", Text("Proposal"), initial=True),
+            State("prequalification", Text("Prequalification")),
+            State("deferred", Text("Deferred to a later round")),
             State(
                 "dialogue",
-                Text(en="Understand, anchor, commit", nb="Forstå, forankre og forplikte"),
+                Text("Understand, anchor, commit"),
             ),
-            State("procurement", Text(en="Innovative procurement", nb="Innovativ anskaffelse")),
+            State("procurement", Text("Innovative procurement")),
             *_diamond_states(),
-            State("completed", Text(en="Completed", nb="Fullført"), final=True),
-            State("rejected", Text(en="Not taken further", nb="Ikke gått videre"), final=True),
-            State("withdrawn", Text(en="Withdrawn", nb="Trukket"), final=True),
+            State("completed", Text("Completed"), final=True),
+            State("rejected", Text("Not taken further"), final=True),
+            State("withdrawn", Text("Withdrawn"), final=True),
         ),
         events=(
             submit,
             Event(
                 "prequalify",
-                Text(en="Take into the dialogue", nb="Ta videre i dialog"),
+                Text("Take into the dialogue"),
                 source="prequalification",
                 dest="dialogue",
                 requires=(USER_NEED, LEADERSHIP_ANCHORING, OWN_RESOURCES, INNOVATION_POTENTIAL),
             ),
             Event(
                 "defer",
-                Text(en="Defer: relevant later", nb="Sett som foreløpig (aktuell senere)"),
+                Text("Defer: relevant later"),
                 source="prequalification",
                 dest="deferred",
             ),
             take_up,
             Event(
                 "reject",
-                Text(en="Do not take further", nb="Ikke gå videre"),
+                Text("Do not take further"),
                 source=("prequalification", "deferred", "dialogue"),
                 dest="rejected",
                 fields=(Field("reason", "text"),),
             ),
             Event(
                 "grant",
-                Text(en="Steering group grants funds", nb="Styringsgruppen tildeler midler"),
+                Text("Steering group grants funds"),
                 source="dialogue",
                 dest="procurement",
                 requires=(WORKING_METHOD_COMMITTED, LEADERSHIP_ANCHORING),
@@ -566,7 +538,7 @@ def _declare(version: int, changes: Text | None, submit: Event, take_up: Event) 
             ),
             Event(
                 "sign-contract",
-                Text(en="Sign the supplier contract", nb="Signer kontrakt med leverandør"),
+                Text("Sign the supplier contract"),
                 source="procurement",
                 dest="diagnose-diverge",
                 requires=(SUPPLIER_COMPETENCE_RULE,),
@@ -581,60 +553,60 @@ def _declare(version: int, changes: Text | None, submit: Event, take_up: Event) 
             ),
             Event(
                 "converge-diagnosis",
-                Text(en="Converge on the diagnosis", nb="Lukk diagnosen"),
+                Text("Converge on the diagnosis"),
                 source="diagnose-diverge",
                 dest="diagnose-converge",
             ),
             Event(
                 "finish-diagnosis",
-                Text(en="Finish diamond 1", nb="Fullfør diamant 1"),
+                Text("Finish diamond 1"),
                 source="diagnose-converge",
                 dest="explore-define-diverge",
                 requires=(CHANGE_ANNEX_RULE,),
             ),
             Event(
                 "converge-concept",
-                Text(en="Converge on a concept", nb="Velg konsept"),
+                Text("Converge on a concept"),
                 source="explore-define-diverge",
                 dest="explore-define-converge",
             ),
             Event(
                 "finish-explore-define",
-                Text(en="Finish diamond 2", nb="Fullfør diamant 2"),
+                Text("Finish diamond 2"),
                 source="explore-define-converge",
                 dest="develop-deliver-diverge",
                 requires=(USERS_INVOLVED,),
             ),
             Event(
                 "converge-delivery",
-                Text(en="Converge on the delivery", nb="Velg løsning for leveranse"),
+                Text("Converge on the delivery"),
                 source="develop-deliver-diverge",
                 dest="develop-deliver-converge",
             ),
             Event(
                 "complete",
-                Text(en="Deliver and complete", nb="Lever og fullfør"),
+                Text("Deliver and complete"),
                 source="develop-deliver-converge",
                 dest="completed",
                 requires=(PROTOTYPE_TESTED, EXPERIENCE_SHARED_RULE),
             ),
             Event(
                 "revisit-diagnosis",
-                Text(en="Go back to the diagnosis", nb="Gå tilbake til diagnosen"),
+                Text("Go back to the diagnosis"),
                 source=_DESIGN[2:],
                 dest="diagnose-diverge",
                 fields=(Field("reason", "text"),),
             ),
             Event(
                 "revisit-explore-define",
-                Text(en="Go back to explore and define", nb="Gå tilbake til å utforske"),
+                Text("Go back to explore and define"),
                 source=_DESIGN[4:],
                 dest="explore-define-diverge",
                 fields=(Field("reason", "text"),),
             ),
             Event(
                 "withdraw",
-                Text(en="Withdraw", nb="Trekk prosjektet"),
+                Text("Withdraw"),
                 source=(*_BEFORE_CONTRACT, *_DESIGN),
                 dest="withdrawn",
                 fields=(Field("reason", "text"),),

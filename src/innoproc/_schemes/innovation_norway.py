@@ -23,44 +23,33 @@ from decimal import Decimal
 from innoproc._schemes.model import Criterion, Eligibility, Round, Scheme
 from innoproc._sources import PARTNERSHIP_CALL_2020 as _S2020
 from innoproc._sources import SKETCH_COMPETITION_2017 as _S2017
-from innoproc._text import Source, Text
+from innoproc._text import Text
 from innoproc._time import OSLO
 from innoproc.deadlines import end_of_day
 
-
-def _s(source: Source, provision: str, verified: bool = True) -> Source:
-    return source.at(provision, verified=verified)
-
-
 SKETCH_COMPETITION_2017 = Scheme(
     "innovation-norway-sketch-2017",
-    title=Text(
-        en="Sketch competition for innovation partnerships 2017",
-        nb="Skissekonkurranse for innovasjonspartnerskap 2017",
-    ),
+    title=Text("Sketch competition for innovation partnerships 2017"),
     owners=("Innovasjon Norge", "Leverandørutviklingsprogrammet (LUP)", "Difi"),
     source=_S2017,
     budget=None,  # the call states no amount
     eligibility=Eligibility(
         kinds=("state-agency", "municipality", "county-municipality", "public-body"),
-        source=_s(_S2017, "'retter seg mot offentlige virksomheter'"),
+        source=_S2017.at("«retter seg mot offentlige virksomheter»"),
     ),
     # The call: "Fristen for å sende inn prosjektskisser er 21. august 2017" (end of that day).
     rounds=(Round("2017", end_of_day(date(2017, 8, 21))),),
     criteria=(
         Criterion(
             "unsolved-need",
-            Text(
-                en="a large, unsolved problem or societal need with no good solution today",
-                nb="et stort, uløst problem eller samfunnsbehov uten gode løsninger i dag",
-            ),
-            _s(_S2017, "'Uløste samfunnsbehov søkes'"),
+            Text("a large, unsolved problem or societal need with no good solution today"),
+            _S2017.at("«Uløste samfunnsbehov søkes»"),
             must=True,
         ),
         Criterion(
             "leadership-anchoring",
-            Text(en="top-management anchoring", nb="topplederforankring"),
-            _s(_S2017, "'krever topplederforankring'"),
+            Text("top-management anchoring"),
+            _S2017.at("«krever topplederforankring»"),
             must=True,
         ),
     ),
@@ -70,24 +59,17 @@ SKETCH_COMPETITION_2017 = Scheme(
     released=date(2026, 11, 25),
 )
 
-_GROUP = "'Innovasjon Norge er på jakt etter'"
-
 PARTNERSHIP_CALL_2020 = Scheme(
     "innovation-norway-partnership-2020",
-    title=Text(
-        en="Innovation Norway: innovation partnerships 2020",
-        nb="Innovasjon Norge: innovasjonspartnerskap 2020",
-    ),
+    title=Text("Innovation Norway: innovation partnerships 2020"),
     owners=("Innovasjon Norge",),
     source=_S2020,
     budget=Decimal("75000000"),  # the call: "75 millioner kroner"
     eligibility=Eligibility(
         kinds=("state-agency", "municipality", "county-municipality", "public-body"),
-        source=_s(
-            _S2020,
-            "'Alle offentlige finansierte virksomheter som forvalter offentlige "
-            "oppgaver, og som omfattes av anskaffelsesregelverket ... Bedrifter og "
-            "privatpersoner kan ikke søke'",
+        source=_S2020.at(
+            "«Alle offentlige finansierte virksomheter som forvalter offentlige oppgaver, og som "
+            "omfattes av anskaffelsesregelverket ... Bedrifter og privatpersoner kan ikke søke»"
         ),
         publicly_funded=True,
         public_tasks=True,
@@ -100,45 +82,30 @@ PARTNERSHIP_CALL_2020 = Scheme(
         # løsninger på markedet": the one criterion the call words as a must.
         Criterion(
             "no-market-solution",
-            Text(
-                en="solvable with industry, and no solution on the market today",
-                nb="kan løses med næringslivet, og ingen løsning finnes i markedet i dag",
-            ),
-            _s(_S2020, _GROUP),
+            Text("solvable with industry, and no solution on the market today"),
+            _S2020.at("«Innovasjon Norge er på jakt etter»"),
             must=True,
         ),
         # The four groups are weighed equally: the call gives no weights (unverified default).
         Criterion(
             "societal-challenge",
-            Text(
-                en="a significant societal challenge with gain potential",
-                nb="en betydelig samfunnsutfordring med gevinstpotensial",
-            ),
-            _s(_S2020, _GROUP, verified=False),
+            Text("a significant societal challenge with gain potential"),
+            _S2020.at("«Innovasjon Norge er på jakt etter»", verified=False),
         ),
         Criterion(
             "implementation-ability",
-            Text(
-                en="anchored in top management, part of a long-term strategy",
-                nb="forankret i toppledelsen, del av en langsiktig strategi",
-            ),
-            _s(_S2020, _GROUP, verified=False),
+            Text("anchored in top management, part of a long-term strategy"),
+            _S2020.at("«Innovasjon Norge er på jakt etter»", verified=False),
         ),
         Criterion(
             "value-creation",
-            Text(
-                en="a significant national and international market",
-                nb="et vesentlig nasjonalt og internasjonalt marked",
-            ),
-            _s(_S2020, _GROUP, verified=False),
+            Text("a significant national and international market"),
+            _S2020.at("«Innovasjon Norge er på jakt etter»", verified=False),
         ),
         Criterion(
             "collaboration",
-            Text(
-                en="several public bodies, across sectors and silos",
-                nb="flere offentlige virksomheter, på tvers av sektorer og siloer",
-            ),
-            _s(_S2020, _GROUP, verified=False),
+            Text("several public bodies, across sectors and silos"),
+            _S2020.at("«Innovasjon Norge er på jakt etter»", verified=False),
         ),
     ),
     leads_to="innovation-partnership",

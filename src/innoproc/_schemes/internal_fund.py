@@ -24,16 +24,12 @@ from dateutil.relativedelta import relativedelta
 
 from innoproc._schemes.model import Criterion, Deliverable, Eligibility, FollowUp, Round, Scheme
 from innoproc._sources import INTERNAL_FUND_BLOG
-from innoproc._text import Source, Text
+from innoproc._text import Text
 
 _SEED = INTERNAL_FUND_BLOG
 
 
-def _s(provision: str, verified: bool = True) -> Source:
-    return _SEED.at(provision, verified=verified)
-
-
-_TITLE = Text(en="Municipal internal innovation fund", nb="Interne innovasjonsmidler")
+_TITLE = Text("Municipal internal innovation fund")
 _ONE_YEAR = relativedelta(months=12)
 
 
@@ -59,52 +55,52 @@ def municipal_innovation_fund(
         owners=(owner,),
         source=_SEED,
         budget=budget,
-        eligibility=Eligibility(kinds=("municipal-unit",), source=_s("'støtte tjenestene'")),
+        eligibility=Eligibility(kinds=("municipal-unit",), source=_SEED.at("«støtte tjenestene»")),
         rounds=rounds,
         criteria=criteria
         or (
             # The blog: "prosjekter for utvikling av tjenesten ... hovedsakelig støttes".
             Criterion(
                 "service-development",
-                Text(en="develops the service", nb="utvikler tjenesten"),
-                _s("'Det er den siste gruppen som hovedsakelig støttes'"),
+                Text("develops the service"),
+                _SEED.at("«Det er den siste gruppen som hovedsakelig støttes»"),
             ),
         ),
         follow_ups=(
             FollowUp(
                 "kickoff",
-                Text(en="kickoff: presentations and expectations", nb="oppstartsøkt"),
+                Text("kickoff: presentations and expectations"),
                 "funding",
                 relativedelta(months=1),
-                _s("'oppstartsøkt'", verified=False),
+                _SEED.at("«oppstartsøkt»", verified=False),
             ),
             FollowUp(
                 "status-check",
-                Text(en="status check", nb="statussjekk"),
+                Text("status check"),
                 "kickoff",
                 relativedelta(months=3),
-                _s("'statussjekk etter ca. tre måneder'"),
+                _SEED.at("«statussjekk etter ca. tre måneder»"),
             ),
             FollowUp(
                 "closing",
-                Text(en="closing gathering", nb="avsluttende samling"),
+                Text("closing gathering"),
                 "end",
                 relativedelta(),
-                _s("'avrunder med en samling'"),
+                _SEED.at("«avrunder med en samling»"),
             ),
         ),
         deliverables=(
             Deliverable(
                 "project-description",
-                Text(en="project description", nb="prosjektbeskrivelse"),
+                Text("project description"),
                 "kickoff",
-                _s("'leverer en prosjektbeskrivelse'", verified=False),
+                _SEED.at("«leverer en prosjektbeskrivelse»", verified=False),
             ),
             Deliverable(
                 "final-report",
-                Text(en="written final report", nb="skriftlig sluttrapport"),
+                Text("written final report"),
                 "end",
-                _s("'en skriftlig sluttrapport'"),
+                _SEED.at("«en skriftlig sluttrapport»"),
             ),
         ),
         # The blog: "Noen prosjekter er ferdige, andre er fortsatt under arbeid, mens noen

@@ -22,6 +22,7 @@ from innoproc._engine.assessment import Shortfall
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
 from innoproc._engine.fields import Field
 from innoproc._errors import InvalidDefinition
+from innoproc._i18n import Plain, Series
 from innoproc._text import Source, Text
 from innoproc._time import require_aware
 from innoproc.rules import found, late, recorded
@@ -37,6 +38,24 @@ APPLICANT_KINDS: tuple[str, ...] = (
     "company",
     "private-person",
 )
+
+# The kinds of applicant as a reader says them, in the plural ("Only state agencies and
+# municipalities may apply").
+_KIND_TITLES: dict[str, Text] = {
+    "state-agency": Text("state agencies"),
+    "municipality": Text("municipalities"),
+    "county-municipality": Text("county municipalities"),
+    "public-body": Text("other public bodies"),
+    "municipal-unit": Text("municipal units"),
+    "research-organisation": Text("research organisations"),
+    "company": Text("companies"),
+    "private-person": Text("private persons"),
+}
+
+
+def _kinds(kinds: tuple[str, ...]) -> Series:
+    return Series([_KIND_TITLES[k] for k in kinds])
+
 
 Anchor = Literal["funding", "kickoff", "end"]
 
@@ -216,31 +235,36 @@ class Scheme:
 
 APPLICATION = FactType(
     "application",
-    Text(en="The application and its applicant", nb="Søknaden og søkeren"),
+    Text("The application and its applicant"),
     fields=(
         Field("round", "text", doc="The round applied to."),
         Field("applicant", "text", doc="The applicant's name."),
-        Field("kind", "text", doc="The kind of applicant (innoproc.APPLICANT_KINDS)."),
+        Field("kind", "text", doc="The kind of applicant."),
         Field("publicly_funded", "boolean", required=False),
         Field("public_tasks", "boolean", required=False),
-        Field("procurement_rules", "boolean", required=False, doc="Covered by them."),
+        Field(
+            "procurement_rules",
+            "boolean",
+            required=False,
+            doc="The applicant is covered by the public procurement rules.",
+        ),
         Field("amount_sought", "amount", required=False),
         Field("title", "text", required=False),
     ),
 )
 FOLLOW_UP_HELD = FactType(
     "follow-up-held",
-    Text(en="A follow-up meeting held", nb="Et oppfølgingsmøte er holdt"),
+    Text("A follow-up meeting held"),
     fields=(Field("code", "text"), Field("notes", "text", required=False)),
 )
 DELIVERED = FactType(
     "deliverable-submitted",
-    Text(en="A deliverable submitted", nb="En leveranse er levert"),
+    Text("A deliverable submitted"),
     fields=(Field("code", "text"), Field("reference", "text", required=False)),
 )
 PROCEDURE_CASE = FactType(
     "procedure-case",
-    Text(en="The procedure case of the funded project", nb="Prosedyresaken for prosjektet"),
+    Text("The procedure case of the funded project"),
     fields=(Field("procedure", "text"), Field("reference", "text")),
 )
 
@@ -254,19 +278,14 @@ def _deadline(scheme: Scheme) -> Precondition:
         try:
             deadline = scheme.round(str(name)).deadline
         except InvalidDefinition:
-            return Shortfall(
-                f"The call has no round {name!r}.", f"Utlysningen har ingen runde {name!r}."
-            )
+            return Shortfall(Text("The call has no round “{name}”.", name=name))
         if deadline is None:
             return None  # the source gives no deadline for this round
         return late(ctx.at, deadline)
 
     return Precondition(
         code="submitted-in-time",
-        rule=Text(
-            en="The application must reach the call by its deadline.",
-            nb="Søknaden må komme inn innen fristen i utlysningen.",
-        ),
+        rule=Text("The application must reach the call by its deadline."),
         source=scheme.source,
         test=test,
         reads=(APPLICATION,),
@@ -281,46 +300,35 @@ def _eligible(scheme: Scheme) -> Precondition:
         app = recorded(ctx, APPLICATION)
         if isinstance(app, Shortfall):
             return app
-        problems: list[tuple[str, str]] = []
+        problems: list[Text] = []
         kind = app.get("kind")
         if kind not in rule.kinds:
+            title = _KIND_TITLES.get(kind) if isinstance(kind, str) else None
             problems.append(
-                (
-                    f"applicants of kind {kind!r} may not apply "
-                    f"(admitted: {', '.join(rule.kinds)})",
-                    f"søkere av typen {kind!r} kan ikke søke (tillatt: {', '.join(rule.kinds)})",
+                Text(
+                    "{kind} may not apply (only {admitted} may)",
+                    kind=title if title is not None else Text("“{kind}”", kind=Plain(kind)),
+                    admitted=_kinds(rule.kinds),
                 )
             )
         checks = (
-            (
-                rule.publicly_funded,
-                "publicly_funded",
-                "not publicly funded",
-                "ikke offentlig finansiert",
-            ),
-            (
-                rule.public_tasks,
-                "public_tasks",
-                "does not carry out public tasks",
-                "forvalter ikke offentlige oppgaver",
-            ),
+            (rule.publicly_funded, "publicly_funded", Text("not publicly funded")),
+            (rule.public_tasks, "public_tasks", Text("does not carry out public tasks")),
             (
                 rule.procurement_rules,
                 "procurement_rules",
-                "not covered by the procurement rules",
-                "omfattes ikke av anskaffelsesregelverket",
+                Text("not covered by the procurement rules"),
             ),
         )
-        for needed, field, en, nb in checks:
+        for needed, field, text in checks:
             if needed and app.get(field) is not True:
-                problems.append((en, nb))
+                problems.append(text)
         return found(problems)
 
     return Precondition(
         code="eligible-applicant",
         rule=Text(
-            en=f"Only {', '.join(rule.kinds)} may apply to {scheme.title.en}.",
-            nb=f"Bare {', '.join(rule.kinds)} kan søke {scheme.title.nb}.",
+            "Only {kinds} may apply to {scheme}.", kinds=_kinds(rule.kinds), scheme=scheme.title
         ),
         source=rule.source,
         test=test,
@@ -335,7 +343,7 @@ def _assessment_fact(scheme: Scheme) -> FactType:
     ]
     return FactType(
         "criteria-assessment",
-        Text(en="Assessment against the criteria", nb="Vurdering mot kriteriene"),
+        Text("Assessment against the criteria"),
         fields=(*fields, Field("notes", "text", required=False)),
     )
 
@@ -346,16 +354,12 @@ def _must(criterion: Criterion, fact: FactType) -> Precondition:
         if isinstance(record, Shortfall):
             return record
         if record.get(criterion.field) is not True:
-            return Shortfall(
-                "The assessment found it not met.", "Vurderingen fant det ikke oppfylt."
-            )
+            return Shortfall(Text("The assessment found it not met."))
         return None
 
     return Precondition(
         code=criterion.code,
-        rule=Text(
-            en=f"Must be met: {criterion.title.en}.", nb=f"Må være oppfylt: {criterion.title.nb}."
-        ),
+        rule=Text("Must be met: {criterion}.", criterion=criterion.title),
         source=criterion.source,
         test=test,
         reads=(fact,),
@@ -376,17 +380,12 @@ def _scored(scheme: Scheme, fact: FactType) -> Precondition:
             if not isinstance(score, int) or not 0 <= score <= 5:
                 bad.append(c.code)
         if bad:
-            return Shortfall(
-                f"Scores must be 0-5: {', '.join(bad)}.", f"Poeng må være 0-5: {', '.join(bad)}."
-            )
+            return Shortfall(Text("Scores must be 0-5: {value}.", value=", ".join(bad)))
         return None
 
     return Precondition(
         code="criteria-scored",
-        rule=Text(
-            en="Every weighed criterion must be scored from 0 to 5.",
-            nb="Hvert vektet kriterium må gis 0 til 5 poeng.",
-        ),
+        rule=Text("Every weighed criterion must be scored from 0 to 5."),
         source=scheme.source,
         test=test,
         reads=(fact,),
@@ -397,16 +396,14 @@ def _scored(scheme: Scheme, fact: FactType) -> Precondition:
 def _positive_amount(ctx: Context) -> Shortfall | None:
     amount = ctx.payload["amount"]
     if amount <= 0:
-        return Shortfall(f"The amount is {amount}.", f"Beløpet er {amount}.")
+        return Shortfall(Text("The amount is {amount}.", amount=amount))
     return None
 
 
 def _grant_amount(scheme: Scheme) -> Precondition:
     return Precondition(
         code="grant-amount",
-        rule=Text(
-            en="A grant must be a positive amount.", nb="Et tilskudd må være et positivt beløp."
-        ),
+        rule=Text("A grant must be a positive amount."),
         source=scheme.source,
         test=_positive_amount,
         uses=("amount",),
@@ -420,8 +417,7 @@ def _closing(scheme: Scheme) -> tuple[Precondition, ...]:
         missing = [d for d in scheme.deliverables if d.code not in have]
         if missing:
             return Shortfall(
-                "Missing: " + ", ".join(d.title.en for d in missing) + ".",
-                "Mangler: " + ", ".join(d.title.nb for d in missing) + ".",
+                Text("Missing: {missing}.", missing=Series([d.title for d in missing])),
                 missing=tuple(d.code for d in missing),
             )
         return None
@@ -431,8 +427,7 @@ def _closing(scheme: Scheme) -> tuple[Precondition, ...]:
         missing = [f for f in scheme.follow_ups if f.code not in have]
         if missing:
             return Shortfall(
-                "Not held: " + ", ".join(f.title.en for f in missing) + ".",
-                "Ikke holdt: " + ", ".join(f.title.nb for f in missing) + ".",
+                Text("Not held: {missing}.", missing=Series([f.title for f in missing])),
                 missing=tuple(f.code for f in missing),
             )
         return None
@@ -441,18 +436,18 @@ def _closing(scheme: Scheme) -> tuple[Precondition, ...]:
         value = ctx.payload["outcome"]
         if value not in scheme.outcomes:
             return Shortfall(
-                f"{value!r} is not one of: {', '.join(scheme.outcomes)}.",
-                f"{value!r} er ikke en av: {', '.join(scheme.outcomes)}.",
+                Text(
+                    "“{value}” is not one of: {value2}.",
+                    value=value,
+                    value2=", ".join(scheme.outcomes),
+                )
             )
         return None
 
     return (
         Precondition(
             code="deliverables-submitted",
-            rule=Text(
-                en="Every required deliverable must be submitted before closing.",
-                nb="Alle påkrevde leveranser må være levert før avslutning.",
-            ),
+            rule=Text("Every required deliverable must be submitted before closing."),
             source=scheme.source,
             test=delivered,
             reads=(DELIVERED,),
@@ -460,10 +455,7 @@ def _closing(scheme: Scheme) -> tuple[Precondition, ...]:
         ),
         Precondition(
             code="follow-ups-held",
-            rule=Text(
-                en="Every follow-up meeting of the plan must be held before closing.",
-                nb="Alle oppfølgingsmøter i planen må være holdt før avslutning.",
-            ),
+            rule=Text("Every follow-up meeting of the plan must be held before closing."),
             source=scheme.source,
             test=held,
             reads=(FOLLOW_UP_HELD,),
@@ -471,10 +463,7 @@ def _closing(scheme: Scheme) -> tuple[Precondition, ...]:
         ),
         Precondition(
             code="outcome-allowed",
-            rule=Text(
-                en=f"The outcome must be one of: {', '.join(scheme.outcomes)}.",
-                nb=f"Utfallet må være en av: {', '.join(scheme.outcomes)}.",
-            ),
+            rule=Text("The outcome must be one of: {value}.", value=", ".join(scheme.outcomes)),
             source=scheme.source,
             test=outcome,
             uses=("outcome",),
@@ -486,59 +475,58 @@ def _closing(scheme: Scheme) -> tuple[Precondition, ...]:
 def _application_procedure(scheme: Scheme) -> Procedure:
     fact = _assessment_fact(scheme)
     musts = tuple(_must(c, fact) for c in scheme.criteria if c.must)
-    t = Text
     return Procedure(
         _app_id(scheme.id),
-        title=t(en=f"Application to {scheme.title.en}", nb=f"Søknad til {scheme.title.nb}"),
+        title=Text("Application to {scheme}", scheme=scheme.title),
         source=scheme.source,
         states=(
-            State("draft", t(en="Draft", nb="Utkast"), initial=True),
-            State("submitted", t(en="Submitted", nb="Sendt inn")),
-            State("eligible", t(en="Eligible", nb="Kvalifisert")),
-            State("assessed", t(en="Assessed", nb="Vurdert")),
-            State("deferred", t(en="Deferred", nb="Utsatt")),
-            State("following-up", t(en="Funded, following up", nb="Innvilget, i oppfølging")),
+            State("draft", Text("Draft"), initial=True),
+            State("submitted", Text("Submitted")),
+            State("eligible", Text("Eligible")),
+            State("assessed", Text("Assessed")),
+            State("deferred", Text("Deferred")),
+            State("following-up", Text("Funded, following up")),
             State(
                 "refused",
-                t(en="Refused (not eligible)", nb="Avvist (ikke kvalifisert)"),
+                Text("Refused (not eligible)"),
                 final=True,
             ),
-            State("rejected", t(en="Rejected", nb="Avslått"), final=True),
-            State("closed", t(en="Closed", nb="Avsluttet"), final=True),
-            State("withdrawn", t(en="Withdrawn", nb="Trukket"), final=True),
+            State("rejected", Text("Rejected"), final=True),
+            State("closed", Text("Closed"), final=True),
+            State("withdrawn", Text("Withdrawn"), final=True),
         ),
         events=(
             Event(
                 "submit",
-                t(en="Submit", nb="Send inn"),
+                Text("Submit"),
                 source="draft",
                 dest="submitted",
                 requires=(_deadline(scheme),),
             ),
             Event(
                 "confirm-eligibility",
-                t(en="Confirm eligibility", nb="Bekreft kvalifisering"),
+                Text("Confirm eligibility"),
                 source="submitted",
                 dest="eligible",
                 requires=(_eligible(scheme),),
             ),
             Event(
                 "refuse",
-                t(en="Refuse as not eligible", nb="Avvis"),
+                Text("Refuse as not eligible"),
                 source="submitted",
                 dest="refused",
                 fields=(Field("reason", "text"),),
             ),
             Event(
                 "assess",
-                t(en="Assess", nb="Vurder"),
+                Text("Assess"),
                 source="eligible",
                 dest="assessed",
                 requires=(*musts, _scored(scheme, fact)),
             ),
             Event(
                 "fund",
-                t(en="Fund", nb="Innvilg"),
+                Text("Fund"),
                 source=("assessed", "deferred"),
                 dest="following-up",
                 requires=(_grant_amount(scheme),),
@@ -546,21 +534,21 @@ def _application_procedure(scheme: Scheme) -> Procedure:
             ),
             Event(
                 "defer",
-                t(en="Defer to a later round", nb="Utsett til senere runde"),
+                Text("Defer to a later round"),
                 source="assessed",
                 dest="deferred",
                 fields=(Field("reason", "text", required=False),),
             ),
             Event(
                 "reject",
-                t(en="Reject", nb="Avslå"),
+                Text("Reject"),
                 source=("eligible", "assessed", "deferred"),
                 dest="rejected",
                 fields=(Field("reason", "text"),),
             ),
             Event(
                 "close",
-                t(en="Close", nb="Avslutt"),
+                Text("Close"),
                 source="following-up",
                 dest="closed",
                 requires=_closing(scheme),
@@ -568,7 +556,7 @@ def _application_procedure(scheme: Scheme) -> Procedure:
             ),
             Event(
                 "withdraw",
-                t(en="Withdraw", nb="Trekk"),
+                Text("Withdraw"),
                 source=("draft", "submitted", "eligible", "assessed", "deferred"),
                 dest="withdrawn",
                 fields=(Field("reason", "text", required=False),),

@@ -19,21 +19,23 @@ from innoproc._sources import STIMULAB_CALL_2018
 from innoproc._text import Text
 
 _CALL = STIMULAB_CALL_2018.at("«Prosess \N{EN DASH} prekvalifisering»")
-_MUST = (
-    "'må overbevise om brukerbehov, lederforankring, egen ressursinnsats og innovasjonspotensial'"
+_MUST = STIMULAB_CALL_2018.at(
+    "«må overbevise om brukerbehov, lederforankring, egen ressursinnsats og innovasjonspotensial»"
 )
-_WEIGHED = "'legger vi også vekt på samfunnsnytte, gevinstpotensial og læring og overføringsverdi'"
+_WEIGHED = STIMULAB_CALL_2018.at(
+    "«legger vi også vekt på samfunnsnytte, gevinstpotensial og læring og overføringsverdi»"
+)
 
 STIMULAB_2018 = Scheme(
     "stimulab-2018",
-    title=Text(en="#StimuLab 2018", nb="#StimuLab 2018"),
+    title=Text("#StimuLab 2018"),
     owners=("Difi", "DOGA"),
     source=_CALL,
     # The call: "I 2018 har vi kr. 10 millioner som skal støtte ulike innovasjonsprosjekter".
     budget=Decimal("10000000"),
     eligibility=Eligibility(
         kinds=("state-agency", "municipality"),
-        source=STIMULAB_CALL_2018.at("'både statlige virksomheter og kommuner'"),
+        source=STIMULAB_CALL_2018.at("«både statlige virksomheter og kommuner»"),
     ),
     # The call: "innen fristen 9. mars" (a date alone means the end of that day in Oslo) and
     # "en ny runde ... etter sommeren 2018", with no deadline given; the same rounds as the
@@ -42,53 +44,50 @@ STIMULAB_2018 = Scheme(
     criteria=(
         Criterion(
             "user-need",
-            Text(en="user need", nb="brukerbehov"),
-            STIMULAB_CALL_2018.at(_MUST),
+            Text("user need"),
+            _MUST,
             must=True,
         ),
         Criterion(
             "leadership-anchoring",
-            Text(en="leadership anchoring", nb="lederforankring"),
-            STIMULAB_CALL_2018.at(_MUST),
+            Text("leadership anchoring"),
+            _MUST,
             must=True,
         ),
         Criterion(
             "own-resources",
-            Text(en="own resource commitment", nb="egen ressursinnsats"),
-            STIMULAB_CALL_2018.at(_MUST),
+            Text("own resource commitment"),
+            _MUST,
             must=True,
         ),
         Criterion(
             "innovation-potential",
-            Text(en="innovation potential", nb="innovasjonspotensial"),
-            STIMULAB_CALL_2018.at(_MUST),
+            Text("innovation potential"),
+            _MUST,
             must=True,
         ),
         Criterion(
             "societal-benefit",
-            Text(en="societal benefit", nb="samfunnsnytte"),
-            STIMULAB_CALL_2018.at(_WEIGHED),
+            Text("societal benefit"),
+            _WEIGHED,
         ),
         Criterion(
             "gain-potential",
-            Text(en="gain potential", nb="gevinstpotensial"),
-            STIMULAB_CALL_2018.at(_WEIGHED),
+            Text("gain potential"),
+            _WEIGHED,
         ),
         Criterion(
             "learning-transfer",
-            Text(en="learning and transfer value", nb="læring og overføringsverdi"),
-            STIMULAB_CALL_2018.at(_WEIGHED),
+            Text("learning and transfer value"),
+            _WEIGHED,
         ),
         # The call: "spesielt vekt på ... komplekse problemstillinger ... samarbeid mellom
         # flere aktører". The call gives no number: weight 2 is innoproc's reading of
         # "spesielt vekt", a configurable default (unverified).
         Criterion(
             "complex-collaboration",
-            Text(
-                en="complex problem needing several actors",
-                nb="kompleks problemstilling med flere aktører",
-            ),
-            STIMULAB_CALL_2018.at("'spesielt vekt på'", verified=False),
+            Text("complex problem needing several actors"),
+            STIMULAB_CALL_2018.at("«spesielt vekt på»", verified=False),
             weight=2,
         ),
     ),

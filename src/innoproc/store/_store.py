@@ -25,7 +25,9 @@ from innoproc._errors import (
     InvalidPayload,
     SchemaVersionError,
 )
+from innoproc._i18n import Plain
 from innoproc._storage import dumps, loads
+from innoproc._text import Text
 from innoproc._time import OSLO, require_aware
 from innoproc.store import _schema
 from innoproc.store._documents import attention, join_document, procedure_version, split_document
@@ -90,6 +92,10 @@ class CaseSummary:
     next_due_code: str | None
 
 
+_HEAD = Text("{checked}: {failed} with violations, {unreadable} that could not be read.")
+_UNREADABLE = Text("{ref}: could not be read: {problem}")
+
+
 @attrs.frozen
 class StoreAudit:
     """The result of ``CaseStore.audit``: how many cases were checked, the reports of those
@@ -104,20 +110,21 @@ class StoreAudit:
         """True when every stored case could be read and complied with its procedure."""
         return not self.failed and not self.unreadable
 
-    def explain(self, lang: str = "en") -> str:
-        """The audit in plain language: a summary line, then each failing case's report."""
-        head = {
-            "en": "{n} case(s) checked: {f} with violations, {u} unreadable.",
-            "nb": "{n} sak(er) kontrollert: {f} med brudd, {u} uleselige.",
-        }
-        unreadable = {"en": "unreadable", "nb": "uleselig"}
-        if lang not in head:
-            from innoproc._text import Text
-
-            Text("x", "x").get(lang)  # raises UnknownLanguage
-        lines = [head[lang].format(n=self.checked, f=len(self.failed), u=len(self.unreadable))]
+    def explain(self, lang: str | None = None) -> str:
+        """The audit in plain language: a summary line, then each failing case's report, in
+        ``lang`` (``None``: the process's default language)."""
+        lines = [
+            _HEAD.with_values(
+                checked=Text("{n} case checked", plural="{n} cases checked", n=self.checked),
+                failed=Plain(len(self.failed)),
+                unreadable=Plain(len(self.unreadable)),
+            ).get(lang)
+        ]
         lines += [report.explain(lang) for report in self.failed]
-        lines += [f"{ref}: {unreadable[lang]}: {message}" for ref, message in self.unreadable]
+        lines += [
+            _UNREADABLE.with_values(ref=Plain(ref), problem=Plain(message)).get(lang)
+            for ref, message in self.unreadable
+        ]
         return "\n".join(lines)
 
     def __str__(self) -> str:
