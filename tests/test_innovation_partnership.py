@@ -231,7 +231,7 @@ class TestPublishNotice:
         assert "day 30, Sunday 31 March 2024 (Easter Sunday), is not a working day" in message
         assert "The time limit given is 31 March 2024 at 12:00." in message
         nb = finding.message("nb")
-        assert "tidligste tillatte frist er slutten av 2. april 2024" in nb
+        assert "tidligste tillatte frist er utgangen av 2. april 2024" in nb
         assert "søndag 31. mars 2024 (første påskedag)" in nb
         assert "31. mars 2024 kl. 12.00" in nb
 

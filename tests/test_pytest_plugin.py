@@ -148,7 +148,8 @@ class TestExplanations:
             [
                 "E*assert <Assessment cancel in needs: may be applied> == "
                 "<Assessment start-market-dialogue in needs: refused, unmet need-described>",
-                "E*Cancel the procedure before award [[]cancel[]] may be done now; the case is in Needs.",
+                "E*Cancel the procedure before award [[]cancel[]] may be done now; "
+                "the case is in Needs.",
                 "E*- [[]need-described[]] Legal requirement: The need must be described*",
             ]
         )

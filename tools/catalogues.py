@@ -148,9 +148,7 @@ def problems() -> list[str]:
             and not m.fuzzy
             and all(m.string if isinstance(m.string, tuple) else (m.string,))
         }
-        actual = {
-            (_hashable(m.id), m.context): _hashable(m.string) for m in compiled if m.id
-        }
+        actual = {(_hashable(m.id), m.context): _hashable(m.string) for m in compiled if m.id}
         if expected != actual:
             found.append(f"{mo.relative_to(ROOT)} is not compiled from its .po: run update")
     return found

@@ -1,8 +1,9 @@
 """innoproc: public-sector innovation procurement procedures as explainable state machines.
 
 Every step of a case checks its legal and organisational preconditions and, when it refuses,
-names every unmet precondition with its code, a message in English or Norwegian bokmål, and
-its legal or programme source.
+names every unmet precondition with its code, a message in English, Norwegian bokmål or
+nynorsk (``set_language``, or a ``lang`` argument wherever text is produced), and its legal or
+programme source.
 
 ```pycon
 >>> import innoproc
@@ -54,6 +55,7 @@ from innoproc._errors import (
     UnsupportedNotice,
     UpgradeRefused,
 )
+from innoproc._i18n import add_catalogues, language, languages, set_language
 from innoproc._procedures import procedure, procedure_versions, procedures
 from innoproc._procedures.pcp import pre_commercial_procurement
 from innoproc._procedures.triple_diamond import triple_diamond
@@ -227,6 +229,7 @@ __all__ = [
     "UpgradeReport",
     "Violation",
     "__version__",
+    "add_catalogues",
     "audit",
     "deadlines",
     "diagram",
@@ -234,6 +237,8 @@ __all__ = [
     "eforms",
     "eforms_procedure_type",
     "json_schema",
+    "language",
+    "languages",
     "loads",
     "municipal_innovation_fund",
     "open_application",
@@ -249,6 +254,7 @@ __all__ = [
     "scenarios",
     "scheme_of",
     "schemes",
+    "set_language",
     "simulate",
     "testing",
     "thresholds",

@@ -159,7 +159,7 @@ T: dict[str, Text] = {
     "choice": Text("must be one of {known}, got {value!r}"),
     "interrupted": Text("interrupted"),
     # -- simulation output
-    "runs_head": Text("{name}: {runs} runs (seed {seed})"),
+    "runs_head": Text("{name}: {runs} runs (start value {seed})"),
     "end_state": Text("end state"),
     "runs_col": Text("runs"),
     "share": Text("share"),
@@ -168,7 +168,8 @@ T: dict[str, Text] = {
     "purchases": Text("reached the purchase step: {n} runs ({share}), median day {days}"),
     "speed": Text("{steps} case steps in {seconds} s ({rate}/s)"),
     "call_head": Text(
-        "{name}: {runs} calls of {applications} applications, budget NOK {budget} (seed {seed})"
+        "{name}: {runs} calls of {applications} applications, budget NOK {budget} "
+        "(start value {seed})"
     ),
     "per_call": Text("per call"),
     "mean": Text("mean"),

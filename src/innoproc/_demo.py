@@ -14,7 +14,7 @@ from typing import Any
 from innoproc._api import open_case, open_follow_on
 from innoproc._engine.case import Case
 from innoproc._errors import StepRefused
-from innoproc._i18n import Plain, Short
+from innoproc._i18n import Plain, Short, resolve
 from innoproc._storage import dumps, loads
 from innoproc._text import Text
 from innoproc._time import OSLO
@@ -28,6 +28,12 @@ _END = Text(
     "Final state: {state}, after {n} history entries; the stored JSON ({size} characters) "
     "reads back to the same case."
 )
+
+
+def _case_title(lang: str | None, en: str, nb: str, nn: str) -> str:
+    """The demo case's title as the authority would write it in the reader's language (the
+    title is the user's own data, not a text of innoproc's)."""
+    return {"en": en, "nb": nb, "nn": nn}.get(resolve(lang), en)
 
 
 class _Walk:
@@ -103,7 +109,12 @@ def innovation_partnership(lang: str | None, out: Callable[[str], None]) -> Case
         "innovation-partnership",
         reference="2024/0173",
         authority="Eksempel kommune",
-        title="Digital night-time supervision in home care",
+        title=_case_title(
+            lang,
+            "Digital night-time supervision in home care",
+            "Digitalt nattilsyn i hjemmetjenesten",
+            "Digitalt nattilsyn i heimetenesta",
+        ),
         estimated_value_nok=38_000_000,
     )
     w = _Walk(case, lang, out, datetime(2024, 1, 8, 9, 0, tzinfo=OSLO))
@@ -273,7 +284,12 @@ def pre_commercial_procurement(lang: str | None, out: Callable[[str], None]) -> 
         "pre-commercial-procurement",
         reference="PCP-2025-02",
         authority="Eksempel helseforetak",
-        title="Rehabilitation at home after stroke",
+        title=_case_title(
+            lang,
+            "Rehabilitation at home after stroke",
+            "Rehabilitering hjemme etter hjerneslag",
+            "Rehabilitering heime etter hjerneslag",
+        ),
     )
     w = _Walk(case, lang, out, datetime(2025, 1, 6, 9, 0, tzinfo=OSLO))
     pm = "PCP lead"
@@ -372,7 +388,12 @@ def triple_diamond(lang: str | None, out: Callable[[str], None]) -> Case:
         "triple-diamond",
         reference="StimuLab-2018-07",
         authority="Eksempel kommune",
-        title="One front door for families with children with special needs",
+        title=_case_title(
+            lang,
+            "One front door for families with children with special needs",
+            "Én inngang for familier med barn med særskilte behov",
+            "Éin inngang for familiar med born med særskilde behov",
+        ),
     )
     w = _Walk(case, lang, out, datetime(2018, 3, 5, 10, 0, tzinfo=OSLO))
     lead = "Project owner"

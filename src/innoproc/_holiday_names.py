@@ -8,7 +8,7 @@ as public high days (lov om 1. og 17. mai som høgtidsdager).
 
 from __future__ import annotations
 
-from innoproc._i18n import Plain
+from innoproc._i18n import Plain, Series
 from innoproc._text import Text
 
 #: The holidays package's English name of each holiday, with its name for readers.
@@ -30,6 +30,10 @@ HOLIDAY_NAMES: dict[str, Text] = {
 
 def holiday_name(name: str) -> Text:
     """The reader's name of the holiday the ``holidays`` package calls ``name`` (the name
-    itself for a holiday of another calendar)."""
+    itself for a holiday of another calendar). Two holidays on one day (17 May on Whit Monday)
+    come joined by "; " and are named both."""
+    parts = name.split("; ")
+    if len(parts) > 1:
+        return Text("{names}", names=Series([holiday_name(part) for part in parts]))
     found = HOLIDAY_NAMES.get(name)
     return found if found is not None else Text("{name}", name=Plain(name))

@@ -11,10 +11,12 @@ advances an innovation partnership case from an innovation partnership notice
 >>> notice = eforms.read_notice("tests/data/eforms/cn_24_minimal.xml")
 >>> notice.procedure_type, notice.legal_basis, notice.subtype
 ('open', '32014L0024', '16')
->>> print(eforms.check_notice(notice).explain())
-Notice f42be27e-09cf-4f0e-a745-63ec689631e6 version 01 (subtype 16, open), sent 2019-11-21 00:00:
+>>> print(eforms.check_notice(notice).explain())  # doctest: +NORMALIZE_WHITESPACE
+Notice f42be27e-09cf-4f0e-a745-63ec689631e6 version 01 (subtype 16, open),
+  sent 21 November 2019 at 00:00:
   LOT-0000: met
-    - [tender-time-limit] 2020-02-04 09:00, at least 30 days: earliest allowed 2019-12-23 24:00
+    - [tender-time-limit] 4 February 2020 at 09:00, at least 30 days:
+      earliest allowed 23 December 2019 at 24:00
 
 ```
 
