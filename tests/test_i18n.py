@@ -371,3 +371,62 @@ def test_span_in_words() -> None:
     """A span of time is said in words."""
     assert say(timedelta(minutes=1), "en") == "1 minute"
     assert say(timedelta(seconds=59), "nb") == "59 sekunder"
+
+
+class TestErrors:
+    """Errors a case worker can meet explain themselves in the reader's language."""
+
+    def _case(self) -> innoproc.Case:
+        case = innoproc.open_case("innovation-partnership", reference="E-1", authority="A")
+        case.record(
+            "need-description",
+            at=datetime(2024, 1, 10, 9, tzinfo=OSLO),
+            by="A",
+            summary="s",
+            functional=True,
+            why_new_solution="w",
+        )
+        return case
+
+    def test_refused_step(self) -> None:
+        """A refused step explains every unmet rule in the language asked for."""
+        case = innoproc.open_case("innovation-partnership", reference="E-2", authority="A")
+        with pytest.raises(innoproc.PreconditionFailed) as info:
+            case.apply("start-market-dialogue", at=datetime(2024, 1, 11, 9, tzinfo=OSLO), by="A")
+        assert "Lovkrav" in info.value.explain("nb")
+        assert "Legal requirement" in info.value.explain("en")
+        assert info.value.explain("nn") != info.value.explain("nb")
+
+    def test_entry_before_the_last(self) -> None:
+        """An entry before the latest one names both times in words."""
+        case = self._case()
+        with pytest.raises(innoproc.ChronologyError) as info:
+            case.apply("start-market-dialogue", at=datetime(2024, 1, 9, 9, tzinfo=OSLO), by="A")
+        assert "9. januar 2024 kl. 09.00" in info.value.explain("nb")
+        assert "10. januar 2024 kl. 09.00" in info.value.explain("nn")
+        assert "ikkje" not in info.value.explain("nb")
+
+    def test_conflict_and_store_errors(self) -> None:
+        """A case changed by someone else, or not found, is said plainly."""
+        conflict = innoproc.ConcurrencyConflict("2024/0173", 3, 4)
+        assert conflict.explain("nb").startswith("Sak 2024/0173 ble endret av noen andre")
+        assert "ikkje" in conflict.explain("nn") or "Ingenting vart lagra" in conflict.explain("nn")
+        assert innoproc.CaseNotFound("X-1").explain("nn") == "Det finst inga sak X-1."
+
+    def test_payload_names_the_field(self) -> None:
+        """A value that cannot be used names its field."""
+        error = innoproc.InvalidPayload("bad", "amount")
+        assert "«amount»" in error.explain("nb")
+
+    def test_unknown_language(self) -> None:
+        """UnknownLanguage explains itself, in English when asked in the unknown language."""
+        error = innoproc.UnknownLanguage("sv", ("en", "nb", "nn"))
+        assert error.explain("sv").startswith("There are no texts in the language “sv”")
+        assert error.explain("nb").startswith("Det finnes ingen tekster på språket «sv»")
+
+    def test_programming_errors_in_english(self) -> None:
+        """An error of programming gives its developer message in every language."""
+        error = innoproc.InvalidArgument("'reference' must be a string", "reference")
+        assert error.explain("nn") == str(error)
+        with pytest.raises(innoproc.UnknownLanguage):
+            error.explain("sv")

@@ -31,7 +31,27 @@ def shown(value: object, limit: int = SHOWN) -> str:
 
 
 class InnoprocError(Exception):
-    """Root of every error raised by innoproc."""
+    """Root of every error raised by innoproc.
+
+    ``str(error)`` is a message for the developer, in English. ``error.explain(lang)`` is the
+    message for the person using a host's forms, in their language: the errors a case worker
+    can meet (a refused step, a value that cannot be used, a case changed by someone else, a
+    stored case that cannot be read, a reference not found) say in words what went wrong;
+    errors of programming (a bad definition or argument) give their English message.
+    """
+
+    def explain(self, lang: str | None = None) -> str:
+        """The error for a reader, in ``lang`` (``None``: the process's default language)."""
+        text = self._reader_text()
+        if text is None:
+            from innoproc._i18n import resolve
+
+            resolve(lang)  # an unknown language is an error here too
+            return str(self)
+        return text.get(lang)
+
+    def _reader_text(self) -> Text | None:
+        return None
 
 
 class InvalidDefinition(InnoprocError, ValueError):
@@ -101,6 +121,12 @@ class UnknownEvent(InnoprocError, LookupError):
             f"its events are: {', '.join(self.known)}"
         )
 
+    def _reader_text(self) -> Text:
+        from innoproc._i18n import Plain
+        from innoproc._text import Text
+
+        return Text("There is no step “{event}” in this procedure.", event=Plain(self.event))
+
 
 class UnknownFact(InnoprocError, LookupError):
     """The procedure declares no fact with this name, so it cannot be recorded."""
@@ -117,6 +143,12 @@ class UnknownFact(InnoprocError, LookupError):
             f"its facts are: {', '.join(self.known)}"
         )
 
+    def _reader_text(self) -> Text:
+        from innoproc._i18n import Plain
+        from innoproc._text import Text
+
+        return Text("This procedure records nothing called “{fact}”.", fact=Plain(self.fact))
+
 
 class UnknownLanguage(InnoprocError, LookupError):
     """A message was asked for in a language innoproc has no text for."""
@@ -129,17 +161,45 @@ class UnknownLanguage(InnoprocError, LookupError):
     def __str__(self) -> str:
         return f"no texts in language {shown(self.lang)}; available: {', '.join(self.known)}"
 
+    def explain(self, lang: str | None = None) -> str:
+        """The error in ``lang`` (English when ``lang`` is itself unknown)."""
+        from innoproc._i18n import Plain, check_language, language
+        from innoproc._text import Text
+
+        try:
+            lang = language() if lang is None else check_language(lang)
+        except UnknownLanguage:
+            lang = "en"
+        return Text(
+            "There are no texts in the language “{lang}”; choose one of: {known}.",
+            lang=Plain(self.lang),
+            known=Plain(", ".join(self.known)),
+        ).get(lang)
+
 
 class InvalidPayload(InnoprocError, ValueError):
-    """An event's or fact's payload (or a case's details) has an unknown key or a wrong type."""
+    """An event's or fact's payload (or a case's details) has an unknown key or a wrong type.
 
-    def __init__(self, message: str, field: str) -> None:
+    ``field`` names the field at fault; ``text``, where given, says what is wrong for a reader
+    (``explain(lang)``).
+    """
+
+    def __init__(self, message: str, field: str, text: Text | None = None) -> None:
         super().__init__(message, field)
         self.message = message
         self.field = field
+        self.text = text
 
     def __str__(self) -> str:
         return self.message
+
+    def _reader_text(self) -> Text:
+        from innoproc._i18n import Plain
+        from innoproc._text import Text
+
+        if self.text is not None:
+            return self.text
+        return Text("The value given for “{field}” cannot be used.", field=Plain(self.field))
 
 
 class InvalidArgument(InnoprocError, TypeError, ValueError):
@@ -165,6 +225,11 @@ class NaiveDatetimeError(InnoprocError, ValueError):
         super().__init__(argument, value)
         self.argument = argument
         self.value = value
+
+    def _reader_text(self) -> Text:
+        from innoproc._text import Text
+
+        return Text("A time was given without a time zone, so it cannot be placed in time.")
 
     def __str__(self) -> str:
         return (
@@ -203,6 +268,26 @@ class ChronologyError(InnoprocError, ValueError):
             "its own date as 'at' and the moment of entry as 'entered_at')"
         )
 
+    def _reader_text(self) -> Text:
+        from innoproc._i18n import Plain
+        from innoproc._text import Text
+
+        at = self.at if not isinstance(self.at, str) else Plain(self.at)
+        last = self.last if not isinstance(self.last, str) else Plain(self.last)
+        if self.reason == "effective":
+            return Text(
+                "A decision cannot take effect ({at}) after it is entered ({entered}).",
+                at=at,
+                entered=last,
+            )
+        return Text(
+            "The time given ({at}) is before the case's latest entry ({last}). Entries are kept "
+            "in the order they are entered; to enter a decision late, give the day it was made "
+            "as the day it takes effect.",
+            at=at,
+            last=last,
+        )
+
 
 class ConcurrencyConflict(InnoprocError):
     """The case changed since the caller read it (optimistic concurrency); nothing was written.
@@ -221,6 +306,17 @@ class ConcurrencyConflict(InnoprocError):
         return (
             f"case {self.reference!r} is at revision {self.actual}, not {self.expected} as "
             "expected: it was changed by someone else; reload it and try again"
+        )
+
+    def _reader_text(self) -> Text:
+        from innoproc._i18n import Plain
+        from innoproc._text import Text
+
+        return Text(
+            "Case {ref} was changed by someone else while you had it open. Nothing was saved: "
+            "open the case again, look at what changed, and do the step again if it still "
+            "makes sense.",
+            ref=Plain(self.reference),
         )
 
 
@@ -242,6 +338,10 @@ class TransitionNotAllowed(StepRefused):
     def __str__(self) -> str:
         return self.assessment.explain()
 
+    def explain(self, lang: str | None = None) -> str:
+        """Why the step was refused, in ``lang``."""
+        return self.assessment.explain(lang)
+
 
 class PreconditionFailed(StepRefused):
     """The event is possible from this state but preconditions are unmet; see ``unmet``."""
@@ -258,6 +358,10 @@ class PreconditionFailed(StepRefused):
 
     def __str__(self) -> str:
         return self.assessment.explain()
+
+    def explain(self, lang: str | None = None) -> str:
+        """Why the step was refused: every unmet rule with its source, in ``lang``."""
+        return self.assessment.explain(lang)
 
 
 class UnknownThreshold(InnoprocError, LookupError):
@@ -287,6 +391,10 @@ class UpgradeRefused(InnoprocError):
     def __str__(self) -> str:
         return self.report.explain()
 
+    def explain(self, lang: str | None = None) -> str:
+        """Why the case cannot be moved, in ``lang``."""
+        return self.report.explain(lang)
+
 
 class CaseFormatError(InnoprocError, ValueError):
     """A serialised case could not be read; ``path`` is the JSON path of the problem."""
@@ -298,6 +406,14 @@ class CaseFormatError(InnoprocError, ValueError):
 
     def __str__(self) -> str:
         return f"{self.message} (at {self.path})"
+
+    def _reader_text(self) -> Text:
+        from innoproc._text import Text
+
+        return Text(
+            "The stored case cannot be read: it is damaged or in a form this system does not "
+            "know. Nothing was changed; the details are in the system's log."
+        )
 
 
 class InvalidParameter(InnoprocError, ValueError):
@@ -402,6 +518,12 @@ class CaseNotFound(InnoprocError, LookupError):
     def __str__(self) -> str:
         return f"no case with reference {self.reference!r} is stored"
 
+    def _reader_text(self) -> Text:
+        from innoproc._i18n import Plain
+        from innoproc._text import Text
+
+        return Text("There is no case {ref}.", ref=Plain(self.reference))
+
 
 class DuplicateCase(InnoprocError, ValueError):
     """A case with this reference is already stored; nothing was written."""
@@ -416,6 +538,15 @@ class DuplicateCase(InnoprocError, ValueError):
             "or give the new case another reference"
         )
 
+    def _reader_text(self) -> Text:
+        from innoproc._i18n import Plain
+        from innoproc._text import Text
+
+        return Text(
+            "There is already a case {ref}: open it, or give the new case another reference.",
+            ref=Plain(self.reference),
+        )
+
 
 class DeletionRefused(InnoprocError):
     """The store's deletion rule does not allow deleting this case; nothing was deleted."""
@@ -427,6 +558,12 @@ class DeletionRefused(InnoprocError):
 
     def __str__(self) -> str:
         return f"case {self.reference!r} may not be deleted: {self.reason}"
+
+    def _reader_text(self) -> Text:
+        from innoproc._i18n import Plain
+        from innoproc._text import Text
+
+        return Text("Case {ref} may not be deleted.", ref=Plain(self.reference))
 
 
 class SchemaVersionError(InnoprocError, RuntimeError):
