@@ -61,7 +61,7 @@ T: dict[str, Text] = {
     "positionals": Text("positional arguments"),
     "optionals": Text("options"),
     "help": Text("show this help and exit"),
-    "lang": Text("language of the messages: en or nb (default: en)"),
+    "lang": Text("language of the messages: en, nb or nn (default: en)"),
     "commands": Text("commands"),
     "demo": Text("walk a realistic case from start to end"),
     "demo_description": Text(
@@ -609,12 +609,13 @@ def _print_runs(result: Any, lang: str) -> None:
     )
     say = _sayer(lang)
     print(
-        f"{say('end_state'):<18}{say('runs_col'):>10}{say('share'):>9}"
+        f"{say('end_state'):<34}{say('runs_col'):>10}{say('share'):>9}"
         f"{say('median_days'):>14}{say('mean_cost'):>18}"
     )
     for row in result.summary():
+        end = f"{result.state_title(row['end'], lang)} [{row['end']}]"
         print(
-            f"{row['end']:<18}{_number(row['runs'], lang):>10}{_percent(row['share'], lang):>9}"
+            f"{end:<34}{_number(row['runs'], lang):>10}{_percent(row['share'], lang):>9}"
             f"{_number(row['median_days'], lang, 1):>14}{_number(row['mean_cost'], lang):>18}"
         )
     bought = [r.purchase_days for r in result.runs if r.purchase_days is not None]

@@ -294,7 +294,7 @@ def simulation_html(result: SimulationResult, lang: str | None = None) -> str:
     )
     rows = [
         [
-            f"<code>{escape(row['end'])}</code>",
+            _titled(result.state_title(row["end"], lang), row["end"]),
             f'<span class="num">{_num(row["runs"], lang)}</span>',
             f"{_bar(row['share'])} {_share(row['share'], lang)}",
             _num(row["median_days"], lang, 1),

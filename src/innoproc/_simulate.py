@@ -316,6 +316,13 @@ class SimulationResult:
     seed: int
     runs: tuple[RunResult, ...]
     seconds: float
+    #: The title of each state of the scenario's procedure, for tables in a language.
+    state_titles: Mapping[str, Text] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def state_title(self, state: str, lang: str | None = None) -> str:
+        """What ``state`` is called in ``lang`` (its name when the title is not known)."""
+        title = self.state_titles.get(state)
+        return state if title is None else title.get(lang)
 
     @property
     def ends(self) -> dict[str, int]:
@@ -494,7 +501,8 @@ def simulate(
     seconds = time.perf_counter() - started
     if isinstance(scenario, CallScenario):
         return CallResult(scenario.name, scenario.budget, seed, tuple(results), seconds)
-    return SimulationResult(scenario.name, seed, tuple(results), seconds)
+    titles = {name: spec.title for name, spec in scenario.procedure.states.items()}
+    return SimulationResult(scenario.name, seed, tuple(results), seconds, titles)
 
 
 def _progress(
@@ -544,4 +552,5 @@ def collect(results: Iterable[SimulationResult]) -> SimulationResult:
             Text("at least one simulation result"),
         )
     runs = tuple(r for result in items for r in result.runs)
-    return SimulationResult(items[0].scenario, items[0].seed, runs, sum(r.seconds for r in items))
+    seconds = sum(r.seconds for r in items)
+    return SimulationResult(items[0].scenario, items[0].seed, runs, seconds, items[0].state_titles)
