@@ -38,7 +38,7 @@ class TestDiagrams:
     def test_labels_carry_preconditions(self) -> None:
         """Each transition is labelled with its preconditions."""
         mermaid = innoproc.diagram("innovation-partnership").to_mermaid()
-        assert "needs --> market_dialogue : start-market-dialogue [need-described]" in mermaid
+        assert "needs --> market_dialogue : Start the market dialogue [need-described]" in mermaid
 
     def test_case_highlights_state_and_refusals(self) -> None:
         """A case's state is highlighted; a refused next step shows its unmet codes."""

@@ -74,7 +74,8 @@ class Diagram:
         for group, members in groups.items():
             indent = "    "
             if group is not None:
-                lines.append(f'    state "{group}" as group_{group.replace("-", "_")} {{')
+                title = _esc(_group_title(group, members))
+                lines.append(f'    state "{title}" as group_{group.replace("-", "_")} {{')
                 indent = "        "
             for node in members:
                 lines.append(f'{indent}state "{_esc(node.title)}" as {ids[node.name]}')
@@ -86,7 +87,7 @@ class Diagram:
             if node.final:
                 lines.append(f"    {ids[node.name]} --> [*]")
         for edge in self.edges:
-            label = edge.event
+            label = edge.title
             if edge.status == "refused":
                 label += " ✗ " + ", ".join(edge.unmet)
             elif edge.preconditions:
@@ -126,7 +127,8 @@ class Diagram:
             indent = "    "
             if group is not None:
                 lines.append(
-                    f'    subgraph "cluster_{group}" {{ label="{_dot(group)}"; style=dashed;'
+                    f'    subgraph "cluster_{group}" {{ '
+                    f'label="{_dot(_group_title(group, members))}"; style=dashed;'
                 )
                 indent = "        "
             for node in members:
@@ -144,12 +146,12 @@ class Diagram:
                     f'    "__start" [shape=point, width=0.15]; "__start" -> "{node.name}";'
                 )
         for edge in self.edges:
-            label = edge.event
+            label = edge.title
             if edge.preconditions:
                 label += "\\n[" + ", ".join(edge.preconditions) + "]"
             style = ""
             if edge.status == "refused":
-                label = edge.event + "\\n✗ " + ", ".join(edge.unmet)
+                label = edge.title + "\\n✗ " + ", ".join(edge.unmet)
                 style = ', color="#c62828", fontcolor="#c62828", style=dashed'
             elif edge.status == "ok":
                 style = ', color="#2e7d32", fontcolor="#2e7d32", penwidth=2'
@@ -187,6 +189,16 @@ class Diagram:
 
 def _esc(text: str) -> str:
     return text.replace('"', "'").replace(":", " -").replace("\n", " ")
+
+
+def _group_title(group: str, members: list[Node]) -> str:
+    """What a group of states is called: what their titles share before the last comma
+    ("Diamond 1: diagnose" for "Diamond 1: diagnose, diverge" and "..., converge"), else
+    the group's name."""
+    heads = {node.title.rpartition(", ")[0] for node in members}
+    if len(heads) == 1 and (head := heads.pop()):
+        return head
+    return group
 
 
 def _dot(text: str) -> str:
