@@ -562,6 +562,18 @@ def create_app(
             status=409,
         )
 
+    @app.get("/cases/<path:reference>/diagram.svg")
+    def diagram_svg(reference: str) -> Response:
+        """The case's diagram on its own, full size (Graphviz's ``dot`` is needed)."""
+        try:
+            case = store.get(reference)
+        except innoproc.CaseNotFound:
+            abort(404)
+        kind, drawn = _diagram(case, g.lib, None)
+        if kind != "svg":
+            abort(404)
+        return Response(str(drawn), mimetype="image/svg+xml")
+
     @app.errorhandler(400)
     def _bad_request(error: Exception) -> tuple[str, int]:
         description = getattr(error, "description", "")

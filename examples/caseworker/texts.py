@@ -182,6 +182,7 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "(Graphviz er ikkje installert: diagrammet som tekst)",
     ),
     "language": ("Language", "Språk", "Språk"),
+    "full_size": ("Full size", "Full størrelse", "Full storleik"),
 }
 
 
