@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -476,10 +476,7 @@ class Posted:
         return [v for k, v in self.pairs if k == key]
 
 
-# Registered as a Mapping, as Werkzeug's MultiDict is a dict.
-from collections.abc import Mapping  # noqa: E402
-
-Mapping.register(Posted)
+Mapping.register(Posted)  # a Mapping, as Werkzeug's MultiDict (a dict) is
 
 
 class TestForm:

@@ -518,6 +518,35 @@ def create_app(
         except (innoproc.UnknownEvent, innoproc.UnknownFact):
             abort(404)
         at = clock()
+        # Judge first, so that missing fields and every unmet rule are shown together.
+        fill_in = text("fill_in", lang)
+        if kind == "event":
+            verdict = case.check(name, at=at, **payload)
+            if not verdict.ok:
+                blocked = not verdict.allowed or bool(verdict.unmet)
+                return _render_case(
+                    case,
+                    notice=Notice(
+                        "refused", text("refused_head", lang), text("refused_intro", lang)
+                    )
+                    if blocked
+                    else Notice("errors", text("missing_head", lang)),
+                    submitted=submitted,
+                    refused_assessment=verdict,
+                    form_errors={field: fill_in for field in verdict.missing},
+                    status=422,
+                )
+        else:
+            required = forms.fact_schema(case, name, lang=lang)["required"]
+            missing = [field for field in required if field not in payload]
+            if missing:
+                return _render_case(
+                    case,
+                    notice=Notice("errors", text("missing_head", lang)),
+                    submitted=submitted,
+                    form_errors={field: fill_in for field in missing},
+                    status=422,
+                )
         try:
             if kind == "event":
                 case.apply(name, at=at, by=g.user, expected_revision=read, **payload)

@@ -182,6 +182,12 @@ _TEXTS: dict[str, tuple[str, str, str]] = {
         "(Graphviz er ikkje installert: diagrammet som tekst)",
     ),
     "language": ("Language", "Språk", "Språk"),
+    "fill_in": ("Fill in this field.", "Fyll ut dette feltet.", "Fyll ut dette feltet."),
+    "missing_head": (
+        "Fill in the fields marked; nothing was saved.",
+        "Fyll ut feltene som er merket; ingenting ble lagret.",
+        "Fyll ut felta som er merkte; ingenting vart lagra.",
+    ),
     "full_size": ("Full size", "Full størrelse", "Full storleik"),
 }
 
