@@ -15,6 +15,7 @@ Flask application for a WSGI server or a test.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import secrets
 import shutil
@@ -44,10 +45,15 @@ LOCALES = {"en": "en_GB", "nb": "nb_NO", "nn": "nn_NO"}
 SOON = timedelta(days=14)
 
 
+@functools.cache
 def library_language(lang: str) -> str:
     """The language to ask innoproc for: ``lang`` where innoproc has texts in it, else
     bokmål (what a nynorsk reader reads next)."""
-    return lang if lang in innoproc.LANGUAGES else "nb"
+    try:
+        innoproc.procedure("innovation-partnership").title.get(lang)
+    except innoproc.UnknownLanguage:
+        return "nb"
+    return lang
 
 
 def procedure_of(procedure_id: str, version: int) -> innoproc.Procedure | None:
