@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import innoproc
+from innoproc import forms
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "examples" / "caseworker"
@@ -203,8 +204,11 @@ class TestSteps:
         assert user.last_status == 400
         errors = re.findall(r'<div class="error" role="alert">([^<]+)</div>', html)
         assert len(errors) == 2
-        assert errors[0].startswith("Request deadline må vere ein dato og eit klokkeslett")
-        assert errors[1].startswith("Max candidates må vere eit heiltal")
+        labels = forms.event_schema("innovation-partnership", "publish-notice", lang="nn")
+        deadline = labels["properties"]["request_deadline"]["title"]
+        most = labels["properties"]["max_candidates"]["title"]
+        assert errors[0].startswith(f"{deadline} må vere ein dato og eit klokkeslett")
+        assert errors[1].startswith(f"{most} må vere eit heiltal")
         assert 'value="i morgon"' in html and 'value="fem"' in html
 
     def test_missing_fields_are_named(self, user: Client) -> None:

@@ -24,9 +24,9 @@ the way back, a payload as the strings that pre-fill a form.
 >>> try:
 ...     forms.parse("innovation-partnership", "award", {"maximum_cost": "1.250"}, lang="nb")
 ... except innoproc.FormError as refused:
-...     print(refused.field, "-", refused)
-maximum_cost - Maximum cost: «1.250» kan leses på to måter (1 250 eller 1,25); skriv tallet
-uten punktum: 1 250 eller 1,25
+...     print(refused.field, "-", refused.message("en"))
+maximum_cost - Maximum cost: «1.250» can be read two ways (1 250 or 1,25); write the number
+without the point: 1 250 or 1,25
 
 ```
 
