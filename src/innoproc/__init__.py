@@ -32,6 +32,7 @@ from innoproc._errors import (
     ConcurrencyConflict,
     DeletionRefused,
     DuplicateCase,
+    FormError,
     InnoprocError,
     InvalidArgument,
     InvalidDefinition,
@@ -81,6 +82,7 @@ _LAZY: dict[str, str] = {
     "CallScenario": "innoproc._call",
     "eforms": "innoproc.eforms",
     "eforms_procedure_type": "innoproc._ocds",
+    "forms": "innoproc.forms",
     "to_ocds": "innoproc._ocds",
     "Due": "innoproc._portfolio",
     "Portfolio": "innoproc._portfolio",
@@ -111,7 +113,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover - what the lazy names are, for type checkers
-    from innoproc import eforms, plots, scenarios, testing
+    from innoproc import eforms, forms, plots, scenarios, testing
     from innoproc import store as store  # not in __all__: an optional extra
     from innoproc._audit import AuditReport, Violation, audit
     from innoproc._call import ApplicationResult, CallResult, CallRun, CallScenario
@@ -186,6 +188,7 @@ __all__ = [
     "Field",
     "Finding",
     "FollowUp",
+    "FormError",
     "HistoryEntry",
     "InnoprocError",
     "InvalidArgument",
@@ -236,6 +239,7 @@ __all__ = [
     "dumps",
     "eforms",
     "eforms_procedure_type",
+    "forms",
     "json_schema",
     "language",
     "languages",

@@ -7,7 +7,7 @@ received; the objects involved are kept as attributes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from innoproc._engine.assessment import Assessment, Finding
@@ -593,3 +593,44 @@ class SchemaVersionError(InnoprocError, RuntimeError):
             f"the case store schema is at version {self.found}, newer than version "
             f"{self.expected} that this innoproc knows; upgrade innoproc"
         )
+
+
+class Translatable(Protocol):
+    """A text that can be given in a language (``innoproc.Text`` is one)."""
+
+    def get(self, lang: str) -> str:  # pragma: no cover - a protocol
+        """The text in ``lang``."""
+        ...
+
+
+class FormError(InnoprocError, ValueError):
+    """Values posted by a form could not be read (``innoproc.forms.parse``); nothing was done.
+
+    ``field`` names the first field at fault (its name in the payload) and ``value`` what was
+    posted for it; ``message(lang)`` says, naming the field by its label in ``lang``, what was
+    expected. ``errors`` holds one ``FormError`` per field at fault, this one first, so that a
+    form can show every problem at once; ``str()`` gives them all in ``lang``, the language
+    the form was read in.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        text: Translatable,
+        value: object = None,
+        lang: str = "en",
+        others: tuple[FormError, ...] = (),
+    ) -> None:
+        super().__init__(field, text, value, lang, others)
+        self.field = field
+        self.value = value
+        self.lang = lang
+        self.text = text
+        self.errors: tuple[FormError, ...] = (self, *others)
+
+    def message(self, lang: str | None = None) -> str:
+        """What is wrong with this field, in ``lang`` (the form's language when ``None``)."""
+        return self.text.get(self.lang if lang is None else lang)
+
+    def __str__(self) -> str:
+        return "; ".join(error.message(self.lang) for error in self.errors)
