@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import sys
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -548,14 +547,6 @@ class TestForm:
         assessment = case.check("publish-notice", at=day(40), **values)
         assert assessment.status == "needs-input" or assessment.status == "refused"
         assert set(assessment.missing) == {"notice_sent", "request_deadline"}
-
-    def test_without_babel(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """Reading numbers needs Babel's locale data: a clear error without it."""
-        monkeypatch.setitem(sys.modules, "babel.numbers", None)
-        with pytest.raises(innoproc.MissingDependency, match="Babel"):
-            forms.parse(IP, "award", {"maximum_cost": "1"})
-        # Fields that are not numbers are read without it.
-        assert forms.parse(IP, "cancel", {"reason": "x"}) == {"reason": "x"}
 
 
 def with_field(*fields: Field) -> Procedure:

@@ -209,7 +209,6 @@ def test_refusal_in_nynorsk_then_the_step_applied(server: str, page: Any) -> Non
     assert page.locator("#revision").inner_text() == "7"
 
 
-@pytest.mark.xfail(strict=False, reason="needs the nynorsk catalogue")
 def test_the_rules_themselves_in_nynorsk(server: str, page: Any) -> None:
     """The rules' own texts, not only the page around them, are in nynorsk."""
     page.goto(server + "/cases/2025/021?lang=nn")

@@ -89,6 +89,16 @@ _MEASURE_TITLES: dict[str, Text] = {
 }
 
 
+# What a next step's mark says: may be done now, needs input first, refused by a rule.
+_MARKS = {"ok": "✔", "needs-input": "✎", "refused": "✘", "not-possible": "✘"}
+_HTML_MARKS = {
+    "ok": '<span class="ok">✔</span>',
+    "needs-input": "<span>✎</span>",
+    "refused": '<span class="no">✘</span>',
+    "not-possible": '<span class="no">✘</span>',
+}
+
+
 def _t(key: str, lang: str, **values: object) -> str:
     return _T[key].with_values(**values).get(lang)
 
@@ -146,7 +156,7 @@ def case_html(case: Case, lang: str | None = None) -> str:
     )
     rows = []
     for a in case.available():
-        mark = '<span class="ok">✔</span>' if not a.unmet else '<span class="no">✘</span>'
+        mark = _HTML_MARKS[a.status]
         why = "; ".join(
             f"{escape(f.message(lang))} <small><code>{escape(f.code)}</code></small>"
             for f in a.unmet
@@ -243,14 +253,14 @@ def case_text(case: Case, lang: str | None = None) -> str:
         _t("state", lang, state=state, revision=Plain(case.revision)),
     ]
     for a in case.available():
-        mark = "✔" if not a.unmet else "✘"
+        mark = _MARKS[a.status]
         why = ", ".join(a.codes)
         needs = ""
         if a.missing:
             fields = [a.field_title(name, lang) for name in a.missing]
             needs = " (" + _t("needs", lang, fields=fields) + ")"
         event = procedure.events[a.event].title.get(lang)
-        lines.append(f"  {mark} {event}{(' — ' + why) if why else ''}{needs}")
+        lines.append(f"  {mark} {event}{(' [' + why + ']') if why else ''}{needs}")
     for e in case.history[-5:]:
         day = say(Short(e.at.astimezone(OSLO).date()), lang)
         title = _entry_title(case, e.kind, e.name, lang)

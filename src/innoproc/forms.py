@@ -72,13 +72,13 @@ from innoproc._errors import (
     FormError,
     InnoprocError,
     InvalidArgument,
-    MissingDependency,
     UnknownEvent,
     UnknownFact,
     UnknownLanguage,
     UnknownProcedure,
     shown,
 )
+from innoproc._i18n import Plain, Series
 from innoproc._text import Text
 from innoproc._time import OSLO
 
@@ -92,32 +92,6 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # User-facing texts of this module: an English template with {named} placeholders, and its
 # bokmål and nynorsk translations beside it until the catalogues carry them (a catalogue's
 # translation of the English template wins over the one written here).
-
-
-class _Message:
-    """A template to be said in a language, its placeholders filled for that language."""
-
-    __slots__ = ("en", "nb", "nn", "params")
-
-    def __init__(self, en: str, nb: str, nn: str, **params: Any) -> None:
-        self.en = en
-        self.nb = nb
-        self.nn = nn
-        self.params = params
-
-    def get(self, lang: str) -> str:
-        template = _i18n.translate(self.en, lang)
-        if template == self.en and lang != "en":
-            for candidate in (lang, *_i18n.FALLBACKS.get(lang, ())):
-                inline = {"nb": self.nb, "nn": self.nn}.get(candidate)
-                if inline is not None:
-                    template = inline
-                    break
-        values = {k: v.get(lang) if hasattr(v, "get") else v for k, v in self.params.items()}
-        return template.format(**values)
-
-    def __repr__(self) -> str:
-        return f"_Message({self.en!r}, **{self.params!r})"
 
 
 class _Label:
@@ -148,104 +122,40 @@ def _quoted(value: str) -> str:
     return f"«{text}»"
 
 
-_UNKNOWN = (
-    "The form has a field {name} that “{owner}” does not take; its fields are: {known}",
-    "Skjemaet har et felt {name} som «{owner}» ikke har; feltene er: {known}",
-    "Skjemaet har eit felt {name} som «{owner}» ikkje har; felta er: {known}",
+_UNKNOWN = Text("The form has a field {name} that “{owner}” does not take; its fields are: {known}")
+_ONE_VALUE = Text("{label}: one value was expected, {count} were given")
+_TOO_LONG = Text("{label} is longer than {limit} characters")
+_CHOICE = Text("{label} must be one of: {choices}; got {value}")
+_INTEGER = Text("{label} must be a whole number, such as 12 or 1 234; got {value}")
+_RANGE = Text("{label} must be between {low} and {high}; got {value}")
+_BOOLEAN = Text("{label} must be yes or no; got {value}")
+_AMOUNT = Text(
+    "{label} must be an amount in kroner, such as 31 500 000,50 or 31500000.50; got {value}"
 )
-_ONE_VALUE = (
-    "{label}: one value was expected, {count} were given",
-    "{label}: ventet én verdi, fikk {count}",
-    "{label}: venta éin verdi, fekk {count}",
+_AMBIGUOUS = Text(
+    "{label}: {value} can be read two ways ({one} or {other}); write the number without "
+    "the point: {one} or {other}"
 )
-_TOO_LONG = (
-    "{label} is longer than {limit} characters",
-    "{label} er lengre enn {limit} tegn",
-    "{label} er lengre enn {limit} teikn",
+_DIGITS = Text(
+    "{label} can have at most {digits} digits before the decimal point and {places} "
+    "after; got {value}"
 )
-_CHOICE = (
-    "{label} must be one of: {choices}; got {value}",
-    "{label} må være en av: {choices}; fikk {value}",
-    "{label} må vere ein av: {choices}; fekk {value}",
+_DATE = Text("{label} must be a date, such as 2024-03-11, 11.03.2024 or 11 March 2024; got {value}")
+_DATE_ONLY = Text("{label} must be a date without a time of day; got {value}")
+_DATETIME = Text(
+    "{label} must be a date and a time of day, such as 2024-03-11T09:00 or 11.03.2024 kl."
+    " 09.00 (Norwegian time); got {value}"
 )
-_INTEGER = (
-    "{label} must be a whole number, such as 12 or 1 234; got {value}",
-    "{label} må være et heltall, for eksempel 12 eller 1 234; fikk {value}",
-    "{label} må vere eit heiltal, til dømes 12 eller 1 234; fekk {value}",
+_NEEDS_TIME = Text(
+    "{label} needs a time of day as well as the date, such as 11.03.2024 kl. 09.00; got {value}"
 )
-_RANGE = (
-    "{label} must be between {low} and {high}; got {value}",
-    "{label} må være mellom {low} og {high}; fikk {value}",
-    "{label} må vere mellom {low} og {high}; fekk {value}",
-)
-_BOOLEAN = (
-    "{label} must be yes or no; got {value}",
-    "{label} må være ja eller nei; fikk {value}",
-    "{label} må vere ja eller nei; fekk {value}",
-)
-_AMOUNT = (
-    "{label} must be an amount in kroner, such as 31 500 000,50 or 31500000.50; got {value}",
-    "{label} må være et beløp i kroner, for eksempel 31 500 000,50; fikk {value}",
-    "{label} må vere eit beløp i kroner, til dømes 31 500 000,50; fekk {value}",
-)
-_AMBIGUOUS = (
-    "{label}: {value} can be read two ways ({one} or {other}); write the number without the "
-    "point: {one} or {other}",
-    "{label}: {value} kan leses på to måter ({one} eller {other}); skriv tallet uten punktum: "
-    "{one} eller {other}",
-    "{label}: {value} kan lesast på to måtar ({one} eller {other}); skriv talet utan punktum: "
-    "{one} eller {other}",
-)
-_DIGITS = (
-    "{label} can have at most {digits} digits before the decimal point and {places} after; "
-    "got {value}",
-    "{label} kan ha høyst {digits} sifre før desimaltegnet og {places} etter; fikk {value}",
-    "{label} kan ha høgst {digits} siffer før desimalteiknet og {places} etter; fekk {value}",
-)
-_DATE = (
-    "{label} must be a date, such as 2024-03-11, 11.03.2024 or 11 March 2024; got {value}",
-    "{label} må være en dato, for eksempel 2024-03-11, 11.03.2024 eller 11. mars 2024; "
-    "fikk {value}",
-    "{label} må vere ein dato, til dømes 2024-03-11, 11.03.2024 eller 11. mars 2024; fekk {value}",
-)
-_DATE_ONLY = (
-    "{label} must be a date without a time of day; got {value}",
-    "{label} må være en dato uten klokkeslett; fikk {value}",
-    "{label} må vere ein dato utan klokkeslett; fekk {value}",
-)
-_DATETIME = (
-    "{label} must be a date and a time of day, such as 2024-03-11T09:00 or "
-    "11.03.2024 kl. 09.00 (Norwegian time); got {value}",
-    "{label} må være en dato og et klokkeslett, for eksempel 2024-03-11T09:00 eller "
-    "11.03.2024 kl. 09.00 (norsk tid); fikk {value}",
-    "{label} må vere ein dato og eit klokkeslett, til dømes 2024-03-11T09:00 eller "
-    "11.03.2024 kl. 09.00 (norsk tid); fekk {value}",
-)
-_NEEDS_TIME = (
-    "{label} needs a time of day as well as the date, such as 11.03.2024 kl. 09.00; got {value}",
-    "{label} trenger et klokkeslett i tillegg til datoen, for eksempel 11.03.2024 kl. 09.00; "
-    "fikk {value}",
-    "{label} treng eit klokkeslett i tillegg til datoen, til dømes 11.03.2024 kl. 09.00; "
-    "fekk {value}",
-)
-_NO_SUCH_TIME = (
+_NO_SUCH_TIME = Text(
     "{label}: {value} does not exist in Norwegian time (the clocks skip that hour when "
-    "summer time starts)",
-    "{label}: {value} finnes ikke i norsk tid (klokka hopper over den timen når sommertida "
-    "begynner)",
-    "{label}: {value} finst ikkje i norsk tid (klokka hoppar over den timen når sommartida byrjar)",
+    "summer time starts)"
 )
-_YEARS = (
-    "{label} must be between the years {low} and {high}; got {value}",
-    "{label} må være mellom årene {low} og {high}; fikk {value}",
-    "{label} må vere mellom åra {low} og {high}; fekk {value}",
-)
-_YES = ("yes", "ja", "ja")
-_NO = ("no", "nei", "nei")
-
-
-def _message(texts: tuple[str, str, str], **params: Any) -> _Message:
-    return _Message(*texts, **params)
+_YEARS = Text("{label} must be between the years {low} and {high}; got {value}")
+_YES = Text("yes")
+_NO = Text("no")
 
 
 # -- what the form is for ------------------------------------------------------------------------
@@ -378,7 +288,7 @@ def fact_schema(
 class _Refused(Exception):
     """One field could not be read: the message to show."""
 
-    def __init__(self, message: _Message) -> None:
+    def __init__(self, message: Text) -> None:
         super().__init__(message)
         self.message = message
 
@@ -394,11 +304,9 @@ _BODY = re.compile(r"[0-9]+(?:[ .,][0-9]+)*")
 
 def _symbols(lang: str) -> tuple[str, str]:
     """The decimal sign and the group separator of ``lang``, from Babel's locale data."""
-    try:
-        from babel.core import UnknownLocaleError
-        from babel.numbers import get_decimal_symbol, get_group_symbol
-    except ImportError:
-        raise MissingDependency("Reading amounts from a form", "Babel", "forms") from None
+    from babel.core import UnknownLocaleError
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
     locale = _i18n.LOCALES.get(lang, lang)
     try:
         return get_decimal_symbol(locale), get_group_symbol(locale)
@@ -406,9 +314,9 @@ def _symbols(lang: str) -> tuple[str, str]:
         return ".", ","
 
 
-def _number(raw: str, lang: str, label: _Label, *, money: bool) -> Decimal:
+def _number(raw: str, lang: str, label: Text, *, money: bool) -> Decimal:
     """A number as people write it; ``_Refused`` when it cannot be read one way only."""
-    bad = _message(_AMOUNT if money else _INTEGER, label=label, value=_quoted(raw))
+    bad = (_AMOUNT if money else _INTEGER).with_values(label=label, value=_quoted(raw))
     text = _SPACE.sub(" ", raw).strip()
     if money:
         for _ in range(2):
@@ -443,7 +351,7 @@ def _number(raw: str, lang: str, label: _Label, *, money: bool) -> Decimal:
             trimmed = part.rstrip("0")
             other = _render_number(Decimal(f"{whole}.{trimmed}" if trimmed else whole), lang)
             raise _Refused(
-                _message(_AMBIGUOUS, label=label, value=_quoted(raw), one=one, other=other)
+                _AMBIGUOUS.with_values(label=label, value=_quoted(raw), one=one, other=other)
             )
     if point is None:
         whole, places = text, ""
@@ -461,29 +369,27 @@ def _number(raw: str, lang: str, label: _Label, *, money: bool) -> Decimal:
     return value
 
 
-def _integer(raw: str, lang: str, label: _Label) -> int:
+def _integer(raw: str, lang: str, label: Text) -> int:
     value = int(_number(raw, lang, label, money=False))
     if not -_limits.MAX_INT - 1 <= value <= _limits.MAX_INT:
         raise _Refused(
-            _message(
-                _RANGE,
+            _RANGE.with_values(
                 label=label,
-                low=f"-{_limits.MAX_INT + 1:,}".replace(",", " "),
-                high=f"{_limits.MAX_INT:,}".replace(",", " "),
+                low=-_limits.MAX_INT - 1,
+                high=_limits.MAX_INT,
                 value=_quoted(raw),
             )
         )
     return value
 
 
-def _amount(raw: str, lang: str, label: _Label) -> Decimal:
+def _amount(raw: str, lang: str, label: Text) -> Decimal:
     value = _number(raw, lang, label, money=True)
     try:
         return _limits.amount(value, "amount")
     except InnoprocError:
         raise _Refused(
-            _message(
-                _DIGITS,
+            _DIGITS.with_values(
                 label=label,
                 digits=_limits.AMOUNT_DIGITS,
                 places=_limits.AMOUNT_PLACES,
@@ -492,13 +398,13 @@ def _amount(raw: str, lang: str, label: _Label) -> Decimal:
         ) from None
 
 
-def _boolean(raw: str, label: _Label) -> bool:
+def _boolean(raw: str, label: Text) -> bool:
     word = raw.strip().lower()
     if word in _TRUE:
         return True
     if word in _FALSE:
         return False
-    raise _Refused(_message(_BOOLEAN, label=label, value=_quoted(raw)))
+    raise _Refused(_BOOLEAN.with_values(label=label, value=_quoted(raw)))
 
 
 # A date alone, in the forms ``parse_deadline`` reads (ISO, 11.03.2024, 11. mars 2024,
@@ -517,64 +423,70 @@ def _read_instant(text: str) -> datetime:
     return parse_deadline(text, tz=OSLO)
 
 
-def _date(raw: str, label: _Label) -> date:
+def _date(raw: str, label: Text) -> date:
     text = " ".join(raw.split())
     if _DATE_ALONE.fullmatch(text) is None:
         try:
             _read_instant(text)
         except InnoprocError:
-            raise _Refused(_message(_DATE, label=label, value=_quoted(raw))) from None
-        raise _Refused(_message(_DATE_ONLY, label=label, value=_quoted(raw)))
+            raise _Refused(_DATE.with_values(label=label, value=_quoted(raw))) from None
+        raise _Refused(_DATE_ONLY.with_values(label=label, value=_quoted(raw)))
     try:
         day = _read_instant(text).date()
     except InnoprocError:
-        raise _Refused(_message(_DATE, label=label, value=_quoted(raw))) from None
+        raise _Refused(_DATE.with_values(label=label, value=_quoted(raw))) from None
     try:
         return _limits.day(day, "date")
     except InnoprocError:
         raise _Refused(
-            _message(
-                _YEARS, label=label, low=_limits.MIN_YEAR, high=_limits.MAX_YEAR, value=_quoted(raw)
+            _YEARS.with_values(
+                label=label,
+                low=Plain(_limits.MIN_YEAR),
+                high=Plain(_limits.MAX_YEAR),
+                value=_quoted(raw),
             )
         ) from None
 
 
-def _datetime(raw: str, label: _Label) -> datetime:
+def _datetime(raw: str, label: Text) -> datetime:
     text = " ".join(raw.split())
     if _DATE_ALONE.fullmatch(text) is not None:
-        raise _Refused(_message(_NEEDS_TIME, label=label, value=_quoted(raw)))
+        raise _Refused(_NEEDS_TIME.with_values(label=label, value=_quoted(raw)))
     try:
         value = _read_instant(text)
     except (InnoprocError, ValueError, OverflowError):
-        raise _Refused(_message(_DATETIME, label=label, value=_quoted(raw))) from None
+        raise _Refused(_DATETIME.with_values(label=label, value=_quoted(raw))) from None
     if value.tzinfo is OSLO:  # Norwegian wall-clock time: it must exist
         there_and_back = value.astimezone(timezone.utc).astimezone(OSLO)
         if there_and_back.replace(tzinfo=None) != value.replace(tzinfo=None):
-            raise _Refused(_message(_NO_SUCH_TIME, label=label, value=_quoted(raw)))
+            raise _Refused(_NO_SUCH_TIME.with_values(label=label, value=_quoted(raw)))
     try:
         return _limits.instant(value, "datetime")
     except InnoprocError:
         raise _Refused(
-            _message(
-                _YEARS, label=label, low=_limits.MIN_YEAR, high=_limits.MAX_YEAR, value=_quoted(raw)
+            _YEARS.with_values(
+                label=label,
+                low=Plain(_limits.MIN_YEAR),
+                high=Plain(_limits.MAX_YEAR),
+                value=_quoted(raw),
             )
         ) from None
 
 
-def _text(raw: str, field: Field, label: _Label) -> str:
+def _text(raw: str, field: Field, label: Text) -> str:
     value = raw.strip()
     if len(value) > _limits.MAX_TEXT:
-        raise _Refused(_message(_TOO_LONG, label=label, limit=f"{_limits.MAX_TEXT:,}"))
+        raise _Refused(_TOO_LONG.with_values(label=label, limit=_limits.MAX_TEXT))
     try:
         return _limits.text(value, field.name)
     except InnoprocError:
-        raise _Refused(_message(_TOO_LONG, label=label, limit=f"{_limits.MAX_TEXT:,}")) from None
+        raise _Refused(_TOO_LONG.with_values(label=label, limit=_limits.MAX_TEXT)) from None
 
 
-def _choice(value: str, field: Field, label: _Label) -> str:
+def _choice(value: str, field: Field, label: Text) -> str:
     if field.choices and value not in field.choices:
         raise _Refused(
-            _message(_CHOICE, label=label, choices=", ".join(field.choices), value=_quoted(value))
+            _CHOICE.with_values(label=label, choices=", ".join(field.choices), value=_quoted(value))
         )
     return value
 
@@ -598,7 +510,7 @@ def _posted(values: Mapping[str, Any], key: str) -> list[str]:
 
 def _read(field: Field, posted: list[str], lang: str) -> Any:
     """The value of one field from what was posted; ``_NOTHING`` when it is left out."""
-    label = _Label(field.label)
+    label = Text(field.label)  # i18n: from Field
     kind = field.kind
     if kind == "texts":
         items = [line.strip() for raw in posted for line in raw.splitlines()]
@@ -612,7 +524,7 @@ def _read(field: Field, posted: list[str], lang: str) -> Any:
     if not given:
         return _NOTHING
     if len(given) > 1:
-        raise _Refused(_message(_ONE_VALUE, label=label, count=len(given)))
+        raise _Refused(_ONE_VALUE.with_values(label=label, count=len(given)))
     raw = given[0]
     if kind == "text":
         return _choice(_text(raw, field, label), field, label)
@@ -664,8 +576,9 @@ def parse(
     owner = _said(spec.title, language)
     for key in values:
         if key not in fields:
-            known = ", ".join(fields) or "-"
-            text = _message(_UNKNOWN, name=_quoted(str(key)), owner=owner, known=known)
+            labels = [Text(f.label) for f in fields.values()]  # i18n: from Field
+            known = Series(labels) if labels else "-"
+            text = _UNKNOWN.with_values(name=_quoted(str(key)), owner=owner, known=known)
             problems.append(FormError(str(key), text, None, language))
     result: dict[str, Any] = {}
     for name, field in fields.items():
@@ -751,8 +664,7 @@ def form_values(
         if field.kind == "texts":
             out[name] = list(value)
         elif field.kind == "boolean":
-            words = _YES if value else _NO
-            out[name] = _Message(*words).get(language)
+            out[name] = (_YES if value else _NO).get(language)
         elif field.kind in ("integer", "amount"):
             out[name] = _render_number(Decimal(value), language)
         elif field.kind == "date":
