@@ -225,6 +225,9 @@ def validate_payload(
     missing. Unknown keys and wrong types raise ``InvalidPayload`` (bad input); missing
     fields are reported, not raised, so that ``check`` can explain what is still needed.
     """
+    if not payload:
+        missing = tuple(name for name, spec in fields.items() if spec.required)
+        return EMPTY, missing
     clean: dict[str, Any] = {}
     for key, value in payload.items():
         spec = fields.get(key)
@@ -235,6 +238,8 @@ def validate_payload(
             )
         if value is None and not spec.required:
             continue
-        clean[key] = spec.validate(value)
+        clean[key] = _CHECKS[spec.kind](key, value) if not spec.choices else spec.validate(value)
+    if len(clean) == len(fields):
+        return MappingProxyType(clean), ()
     missing = tuple(name for name, spec in fields.items() if spec.required and name not in clean)
     return (MappingProxyType(clean) if clean else EMPTY), missing
