@@ -615,16 +615,13 @@ _MONTHS = {
     "december": 12,
 }
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# The forms users paste deadlines in (compiled on first use: few hosts parse deadlines).
+_ISO = r"^\d{4}-\d{2}-\d{2}"
 _TIME = r"(?:\s*,?\s*(?:kl\.?|klokken|at)?\s*(?P<hour>\d{1,2})[.:](?P<minute>\d{2}))?"
-_TEXTUAL = re.compile(
-    r"^(?P<day>\d{1,2})\.?\s+(?P<month>[a-zæøå]+)\.?\s+(?P<year>\d{4})" + _TIME + r"$", re.I
-)
-_TEXTUAL_EN = re.compile(
-    r"^(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})" + _TIME + r"$", re.I
-)
-_DOTTED = re.compile(r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})" + _TIME + r"$")
-_SLASHED = re.compile(r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{2,4})")
+_TEXTUAL = r"^(?P<day>\d{1,2})\.?\s+(?P<month>[a-zæøå]+)\.?\s+(?P<year>\d{4})" + _TIME + r"$"
+_TEXTUAL_EN = r"^(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})" + _TIME + r"$"
+_DOTTED = r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})" + _TIME + r"$"
+_SLASHED = r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{2,4})"
 
 
 def _build(text: str, tz: tzinfo, year: int, month: int, day: int, m: re.Match[str]) -> datetime:
@@ -660,7 +657,7 @@ def parse_deadline(text: str, *, tz: tzinfo = OSLO) -> datetime:
     cleaned = " ".join(text.strip().split())
     if not cleaned:
         raise DateParseError("empty deadline text", text)
-    if _ISO.match(cleaned):
+    if re.match(_ISO, cleaned):
         from dateutil.parser import isoparse
 
         try:
@@ -673,16 +670,16 @@ def parse_deadline(text: str, *, tz: tzinfo = OSLO) -> datetime:
             return datetime.combine(value.date(), time.max, tzinfo=tz)
         return value if value.tzinfo is not None else value.replace(tzinfo=tz)
     for pattern in (_TEXTUAL, _TEXTUAL_EN):
-        m = pattern.match(cleaned)
+        m = re.match(pattern, cleaned, re.IGNORECASE)
         if m:
             month = _MONTHS.get(m.group("month").lower())
             if month is None:
                 raise DateParseError(f"unknown month {m.group('month')!r} in {text!r}", text)
             return _build(text, tz, int(m.group("year")), month, int(m.group("day")), m)
-    m = _DOTTED.match(cleaned)
+    m = re.match(_DOTTED, cleaned)
     if m:  # day.month.year is the Norwegian numeric order: not ambiguous
         return _build(text, tz, int(m.group("year")), int(m.group("month")), int(m.group("day")), m)
-    if _SLASHED.match(cleaned):
+    if re.match(_SLASHED, cleaned):
         raise DateParseError(
             f"ambiguous date {text!r}: write it as ISO 8601 (YYYY-MM-DD) or '16. april 2020'",
             text,
