@@ -144,17 +144,9 @@ def instant(value: object, where: str) -> datetime:
                 and -_DAY < offset < _DAY
                 and MIN_YEAR <= value.year <= MAX_YEAR
             ):
+                # The same wall-clock time in a fixed zone with the offset it has now.
                 zone = _OFFSETS.get(offset)
-                return _datetime(
-                    value.year,
-                    value.month,
-                    value.day,
-                    value.hour,
-                    value.minute,
-                    value.second,
-                    value.microsecond,
-                    _fixed(offset) if zone is None else zone,
-                )
+                return value.astimezone(_fixed(offset) if zone is None else zone)
     elif not isinstance(value, datetime):
         raise InvalidPayload(
             f"{_label(where)} must be an aware datetime, got {shown(value)}", where
@@ -186,7 +178,6 @@ def instant(value: object, where: str) -> datetime:
 
 _OFFSETS: dict[timedelta, timezone] = {}
 _DAY = timedelta(days=1)
-_datetime = datetime
 
 
 def _fixed(offset: timedelta) -> timezone:
