@@ -313,6 +313,21 @@ class TestNoWayAroundTheSeal:
         replayed = innoproc.loads(older, key=KEY, require_seal=True)
         assert replayed.revision == case.revision - 1
 
+    def test_a_case_read_for_audit_is_not_sealed(self) -> None:
+        """A case read with problems let through for an audit is not sealed (the fast path
+        would read it without the checks that found them); unsealed it is written as ever."""
+        doc = json.loads(innoproc.dumps(in_tendering()))
+        doc["history"][6]["from"] = "needs"  # a step out of order, as another system wrote it
+        case = innoproc.loads(json.dumps(doc), for_audit=True)
+        with pytest.raises(InvalidArgument) as info:
+            innoproc.dumps(case, key=KEY)
+        assert info.value.argument == "key"
+        assert "audit" in str(info.value)
+        with pytest.raises(CaseFormatError):
+            innoproc.loads(innoproc.dumps(case), key=KEY)
+        sound = innoproc.loads(innoproc.dumps(in_tendering()), for_audit=True)
+        assert SEAL.search(innoproc.dumps(sound, key=KEY))
+
     def test_sealed_under_a_changed_declaration(self, fast: list[int]) -> None:
         """A sealed document that no longer fits the procedure given (a host changed its
         declaration without a new version) is validated in full, which names the problem."""

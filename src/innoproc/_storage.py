@@ -207,6 +207,13 @@ def dumps(case: Case, *, key: bytes | str | None = None) -> str:
     if not isinstance(case, Case):
         raise InvalidArgument(f"'case' must be a Case, got {shown(case)}", "case")
     secret = None if key is None else _key(key)
+    if secret is not None and case._problems:
+        raise InvalidArgument(
+            f"case {case._reference!r} was read for an audit with {case._problems} problem(s) "
+            "in its history; it is not sealed, since a sealed document is read without the "
+            "checks that found them (store it without 'key')",
+            "key",
+        )
     with case._lock:
         state = case._state
         revision = len(case._history)
@@ -843,6 +850,7 @@ def read_document(
             f"stated revision {shown(revision)} does not match the history "
             f"({case.revision} entries)",
         )
+    case._problems = len(problems)
     return case, tuple(problems)
 
 

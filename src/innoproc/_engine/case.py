@@ -77,7 +77,9 @@ class Case:
     # many history entries ``dumps`` has written as JSON, and that JSON (the entries joined by
     # commas), kept so that each entry is written once; or, for a case loaded from a sealed
     # document and not written since, the number of its entries, the document and the state
-    # it stated; _judging: the thread judging the case's preconditions now, if any.
+    # it stated; _judging: the thread judging the case's preconditions now, if any;
+    # _problems: how many problems ``loads(..., for_audit=True)`` let through (such a case
+    # is not sealed: a sealed document is read without the checks that found them).
     _procedure: Procedure
     _versions: list[tuple[int, Procedure]]
     _history: list[HistoryEntry]
@@ -88,6 +90,7 @@ class Case:
     _lock: threading.RLock
     _judging: int | None
     _encoded: tuple[int, str, str | None]
+    _problems: int
 
     __slots__ = (
         "_authority",
@@ -98,6 +101,7 @@ class Case:
         "_history",
         "_judging",
         "_lock",
+        "_problems",
         "_procedure",
         "_reference",
         "_state",
@@ -578,6 +582,7 @@ class Case:
         self._lock = threading.RLock()
         self._judging = None
         self._encoded = (0, "", None)
+        self._problems = 0
 
     def _extend(self, entries: list[HistoryEntry]) -> None:
         """Append already validated facts and steps (no upgrades) and fold them in, as
@@ -629,6 +634,7 @@ class Case:
             twin._encoded = self._encoded  # immutable
             twin._lock = threading.RLock()
             twin._judging = None
+            twin._problems = self._problems
             return twin
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Case:
