@@ -132,11 +132,14 @@ def instant(value: object, where: str) -> datetime:
     if type(value) is datetime:
         # The common case, an exact datetime: only its zone may need replacing.
         tz = value.tzinfo
-        if type(tz) is timezone and MIN_YEAR <= value.year <= MAX_YEAR:
+        if (
+            type(tz) is timezone
+            and MIN_YEAR <= value.year <= MAX_YEAR
+            and _OFFSETS.get(tz.utcoffset(None)) is tz
+        ):
             # Exact, immutable and with a fixed offset already: kept as it is when its zone is
             # the one shared by every instant with that offset (as loaded instants' are).
-            if _OFFSETS.get(tz.utcoffset(None)) is tz:
-                return value
+            return value
         if tz is not None:
             offset = tz.utcoffset(value)
             if (
