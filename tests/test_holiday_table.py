@@ -33,7 +33,8 @@ class TestTable:
         assert table.FIRST_YEAR <= 1990 and table.LAST_YEAR >= 2090
 
     def test_generator_is_up_to_date(self) -> None:
-        """The file is what the generator writes with the installed holidays package."""
+        """The file holds what the generator writes from the installed holidays package
+        (its years and holidays; the release it was written from may differ)."""
         subprocess.run(
             [sys.executable, str(ROOT / "tools" / "gen_holiday_table.py"), "--check"],
             check=True,

@@ -13,6 +13,7 @@ outside the range innoproc asks ``holidays`` itself.
 from __future__ import annotations
 
 import argparse
+import runpy
 from pathlib import Path
 
 import holidays
@@ -41,11 +42,17 @@ DAYS: dict[int, str] = {{
 '''
 
 
+def days(first: int, last: int) -> dict[int, str]:
+    """Each year's holidays as the table writes them."""
+    return {
+        year: " ".join(f"{d:%m%d}" for d in sorted(holidays.country_holidays("NO", years=year)))
+        for year in range(first, last + 1)
+    }
+
+
 def generate(first: int, last: int) -> str:
     lines = [HEADER.format(first=first, last=last, version=holidays.__version__)]
-    for year in range(first, last + 1):
-        days = sorted(holidays.country_holidays("NO", years=year))
-        listed = " ".join(f"{d:%m%d}" for d in days)
+    for year, listed in days(first, last).items():
         lines.append(f'    {year}: "{listed}",\n')
     lines.append("}\n")
     return "".join(lines)
@@ -55,14 +62,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--first", type=int, default=FIRST_YEAR)
     parser.add_argument("--last", type=int, default=LAST_YEAR)
-    parser.add_argument("--check", action="store_true", help="fail if the file is out of date")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="fail if the table's years or holidays differ from the installed holidays package",
+    )
     args = parser.parse_args()
-    text = generate(args.first, args.last)
     if args.check:
-        if TARGET.read_text("utf-8") != text:
+        table = runpy.run_path(str(TARGET))
+        if table["DAYS"] != days(args.first, args.last) or (
+            table["FIRST_YEAR"],
+            table["LAST_YEAR"],
+        ) != (args.first, args.last):
             raise SystemExit(f"{TARGET} is out of date: run tools/gen_holiday_table.py")
         return
-    TARGET.write_text(text, "utf-8")
+    TARGET.write_text(generate(args.first, args.last), "utf-8")
     print(f"wrote {TARGET} ({args.first}-{args.last})")
 
 
