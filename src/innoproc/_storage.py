@@ -168,13 +168,17 @@ _SEAL_PREFIX = "hmac-sha256:"
 #: An HMAC-SHA-256 with each key already applied, copied for each document (the host's keys
 #: are in its memory anyway; a few are kept).
 _MACS: dict[bytes, Any] = {}
+#: The hmac module, imported when a host first seals or checks a seal (few hosts do).
+_hmac: Any = None
 
 
 def _seal(key: bytes, body: str) -> str:
+    global _hmac
     mac = _MACS.get(key)
     if mac is None:
         import hmac
 
+        _hmac = hmac
         if len(_MACS) >= 8:
             _MACS.clear()
         mac = _MACS[key] = hmac.new(key, digestmod="sha256")
@@ -588,14 +592,13 @@ _SEAL_KEY = ',"seal":"'
 def _sealed_body(text: str, key: bytes) -> tuple[str | None, bool]:
     """The document without its seal, and whether the seal matches it (``None`` when the
     document has no seal). The seal is the last member of the document."""
-    import hmac
-
     at = text.rfind(_SEAL_KEY)
     found = _SEAL.match(text, at) if at >= 0 else None
     if found is None:
         return None, False
     body = text[:at] + "}"
-    return body, hmac.compare_digest(found.group(1), _seal(key, body))
+    expected = _seal(key, body)  # imports hmac, the first time
+    return body, bool(_hmac.compare_digest(found.group(1), expected))
 
 
 def _parse(
