@@ -347,3 +347,28 @@ class TestNoWayAroundTheSeal:
             innoproc.loads(sealed, key=KEY, procedures=[changed])
         assert info.value.path == "$.history[0].name"
         assert fast == [1]  # tried, then read the long way
+
+    def test_sealed_step_the_declaration_no_longer_allows(self) -> None:
+        """A sealed step that leads elsewhere under a declaration changed since (same names)
+        is not read fast: the long way says where it went wrong."""
+        procedure = _every_kind()
+        case = innoproc.open_case(procedure, reference="K-1", authority="A")
+        case.apply("finish", at=day(1), by=PM)
+        sealed = innoproc.dumps(case, key=KEY)
+        changed = Procedure(
+            "every-kind",
+            title=procedure.title,
+            source=procedure.source,
+            states=[
+                *procedure.states.values(),
+                State("review", Text(en="Review", nb="Gjennomgang"), final=True),
+            ],
+            events=[
+                Event("finish", Text(en="Finish", nb="Avslutt"), source="open", dest="review"),
+                Event("close", Text(en="Close", nb="Lukk"), source="open", dest="done"),
+            ],
+            facts=list(procedure.facts.values()),
+        )
+        with pytest.raises(CaseFormatError) as info:
+            innoproc.loads(sealed, key=KEY, procedures=[changed])
+        assert info.value.path == "$.history[0].to"
