@@ -65,6 +65,7 @@ def same(a: innoproc.Case, b: innoproc.Case) -> None:
     assert a.history == b.history
     assert [e.entered_at for e in a.history] == [e.entered_at for e in b.history]
     assert dict(a.facts) == dict(b.facts)
+    assert (a._facts_by, a._steps_by) == (b._facts_by, b._steps_by)  # what rules read
     assert innoproc.dumps(a) == innoproc.dumps(b)
 
 

@@ -430,9 +430,21 @@ def _resolver(
             own[(p.id, p.version)] = p
 
     def resolve(procedure_id: str, version: int) -> Procedure | None:
-        return own.get((procedure_id, version)) or find_version(procedure_id, version)
+        key = (procedure_id, version)
+        found = own.get(key) if own else None
+        if found is None:
+            found = _BUILT_IN.get(key)
+            if found is None:
+                found = find_version(procedure_id, version)
+                if found is not None and len(_BUILT_IN) < 1000:
+                    _BUILT_IN[key] = found
+        return found
 
     return resolve
+
+
+#: The built-in procedures found so far, by id and version (they never change).
+_BUILT_IN: dict[tuple[str, int], Procedure] = {}
 
 
 #: Upgrades of earlier format versions, each from version ``n`` to ``n + 1``, applied to the

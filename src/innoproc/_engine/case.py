@@ -46,6 +46,8 @@ __all__ = ["Case", "thaw"]
 
 _MAX_TEXT = _limits.MAX_TEXT
 _NO_DETAILS: Mapping[str, Any] = _limits.json_data({}, "details", 2)
+#: The initial state of each procedure seen, by identity (a declaration never changes).
+_INITIAL: dict[int, tuple[Procedure, str]] = {}
 _get_ident = threading.get_ident
 
 
@@ -578,7 +580,12 @@ class Case:
         self._facts = {}
         self._facts_by = {}
         self._steps_by = {}
-        self._state = procedure.initial
+        known = _INITIAL.get(id(procedure))
+        if known is None or known[0] is not procedure:
+            known = (procedure, procedure.initial)
+            if len(_INITIAL) < 1000:
+                _INITIAL[id(procedure)] = known
+        self._state = known[1]
         self._lock = threading.RLock()
         self._judging = None
         self._encoded = (0, "", None)
