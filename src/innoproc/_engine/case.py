@@ -302,7 +302,7 @@ class Case:
         """
         spec = self._event(event)
         when = _now(at)
-        clean, missing = validate_payload(spec.field_map, payload, f"event {event!r}")
+        clean, missing = validate_payload(spec.field_map, payload, "event", event)
         with self._lock:
             return self._assess(spec, clean, missing, when)
 
@@ -415,7 +415,7 @@ class Case:
         """
         spec = self._event(event)
         when = _limits.instant(at, "at")
-        clean, missing = validate_payload(spec.field_map, payload, f"event {event!r}")
+        clean, missing = validate_payload(spec.field_map, payload, "event", event)
         with self._lock:
             when, entered, actor = self._stamp(when, entered_at, by, expected_revision)
             target, met, unmet, advice, unassessed = self._judge(spec, clean, missing, when)
@@ -465,7 +465,7 @@ class Case:
         if spec is None:
             raise UnknownFact(str(fact), self._procedure.id, tuple(self._procedure._facts))
         when = _limits.instant(at, "at")
-        clean, missing = validate_payload(spec.field_map, payload, f"fact {fact!r}")
+        clean, missing = validate_payload(spec.field_map, payload, "fact", fact)
         if missing:
             raise InvalidPayload(
                 f"fact {fact!r} requires field(s): {', '.join(missing)}", missing[0]

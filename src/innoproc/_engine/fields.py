@@ -217,9 +217,10 @@ class Field:
 
 
 def validate_payload(
-    fields: Mapping[str, Field], payload: Mapping[str, object], owner: str
+    fields: Mapping[str, Field], payload: Mapping[str, object], kind: str, name: str
 ) -> tuple[Payload, tuple[str, ...]]:
-    """Check ``payload`` against ``fields``.
+    """Check ``payload`` against ``fields`` (those of the ``kind`` "event" or "fact" called
+    ``name``, as messages say).
 
     Returns the normalised, read-only payload and the names of required fields that are
     missing. Unknown keys and wrong types raise ``InvalidPayload`` (bad input); missing
@@ -234,7 +235,7 @@ def validate_payload(
         if spec is None:
             known = ", ".join(fields) or "none"
             raise InvalidPayload(
-                f"{owner} takes no field {shown(key)}; its fields are: {known}", key
+                f"{kind} {name!r} takes no field {shown(key)}; its fields are: {known}", key
             )
         if value is None and not spec.required:
             continue
