@@ -129,7 +129,28 @@ def instant(value: object, where: str) -> datetime:
     wall clock across a daylight-saving change) is not. Such an instant is exactly what
     ``loads`` gives back for a stored one.
     """
-    if not isinstance(value, datetime):
+    if type(value) is datetime:
+        # The common case, an exact datetime: only its zone may need replacing.
+        tz = value.tzinfo
+        if (
+            type(tz) is timezone
+            and MIN_YEAR <= value.year <= MAX_YEAR
+            and _OFFSETS.get(tz.utcoffset(None)) is tz
+        ):
+            # Exact, immutable and with a fixed offset already: kept as it is when its zone is
+            # the one shared by every instant with that offset (as loaded instants' are).
+            return value
+        if tz is not None:
+            offset = tz.utcoffset(value)
+            if (
+                type(offset) is timedelta
+                and -_DAY < offset < _DAY
+                and MIN_YEAR <= value.year <= MAX_YEAR
+            ):
+                # The same wall-clock time in a fixed zone with the offset it has now.
+                zone = _OFFSETS.get(offset)
+                return value.astimezone(_fixed(offset) if zone is None else zone)
+    elif not isinstance(value, datetime):
         raise InvalidPayload(
             f"{_label(where)} must be an aware datetime, got {shown(value)}", where
         )
@@ -159,6 +180,7 @@ def instant(value: object, where: str) -> datetime:
 
 
 _OFFSETS: dict[timedelta, timezone] = {}
+_DAY = timedelta(days=1)
 
 
 def _fixed(offset: timedelta) -> timezone:
@@ -169,6 +191,9 @@ def _fixed(offset: timedelta) -> timezone:
         if len(_OFFSETS) < 1000:
             _OFFSETS[offset] = zone
     return zone
+
+
+_fixed(timedelta(0))  # UTC, the zone of every instant given in UTC
 
 
 def json_data(value: object, where: str, depth: int, limit: int = MAX_DEPTH) -> Any:

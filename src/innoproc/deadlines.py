@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import attrs
 
-from innoproc._errors import InnoprocError
+from innoproc._errors import InnoprocError, InvalidArgument, NaiveDatetimeError, shown
 from innoproc._time import OSLO, require_aware
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -73,6 +73,7 @@ __all__ = [
 
 Unit = Literal["days", "weeks", "months", "years", "working-days"]
 _UNITS = ("days", "weeks", "months", "years", "working-days")
+_ONE_DAY = timedelta(days=1)
 
 
 class DateParseError(InnoprocError, ValueError):
@@ -85,6 +86,66 @@ class DateParseError(InnoprocError, ValueError):
 
     def __str__(self) -> str:
         return self.message
+
+
+# -- checking arguments --------------------------------------------------------------------------
+
+
+def _day(value: object, argument: str, tz: tzinfo = OSLO) -> date:
+    """``value`` as a day: a date as it is, an aware datetime as its day in ``tz``."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise NaiveDatetimeError(argument, value)
+        try:
+            local = value.astimezone(tz)
+        except OverflowError:
+            raise InvalidArgument(
+                f"{argument!r} is too close to the first or last day a date can have "
+                f"to be read in {tz}, got {shown(value)}",
+                argument,
+            ) from None
+        return local.date()
+    if isinstance(value, date):
+        return value
+    raise InvalidArgument(
+        f"{argument!r} must be a date or an aware datetime, got {shown(value)}", argument
+    )
+
+
+def _instant(value: object, argument: str) -> datetime:
+    """``value`` as an aware datetime, or a typed error naming ``argument``."""
+    if not isinstance(value, datetime):
+        raise InvalidArgument(
+            f"{argument!r} must be an aware datetime, got {shown(value)}", argument
+        )
+    return require_aware(argument, value)
+
+
+def _zone(tz: object) -> tzinfo:
+    if not isinstance(tz, tzinfo):
+        raise InvalidArgument(
+            f"'tz' must be a time zone (a datetime.tzinfo such as ZoneInfo('Europe/Oslo')), "
+            f"got {shown(tz)}",
+            "tz",
+        )
+    return tz
+
+
+def _calendar(calendar: object) -> Calendar:
+    if not callable(getattr(calendar, "is_holiday", None)):
+        raise InvalidArgument(
+            "'calendar' must be a calendar (an object with an is_holiday(day) method, such as "
+            f"deadlines.NORWAY), got {shown(calendar)}",
+            "calendar",
+        )
+    return calendar  # type: ignore[return-value]
+
+
+def _beyond(argument: str, value: object) -> InvalidArgument:
+    return InvalidArgument(
+        f"{argument!r} leads beyond the last day a date can have (9999-12-31), got {shown(value)}",
+        argument,
+    )
 
 
 # -- calendars ---------------------------------------------------------------------------------
@@ -103,16 +164,32 @@ class WeekendCalendar:
     """A calendar with no public holidays: only Saturdays and Sundays are not working days."""
 
     def is_holiday(self, day: date) -> bool:
-        """Always false."""
+        """Always false (``day`` is a date or an aware datetime)."""
+        _day(day, "day")
         return False
+
+    def _holidays(self, year: int) -> frozenset[date]:
+        return frozenset()
+
+
+def _table_year(year: int) -> frozenset[date] | None:
+    """Norway's holidays of ``year`` from the table generated from ``holidays``, if it has it."""
+    from innoproc import _holiday_table as table
+
+    listed = table.DAYS.get(year)
+    if listed is None:
+        return None
+    return frozenset(date(year, int(d[:2]), int(d[2:])) for d in listed.split())
 
 
 @attrs.define
 class HolidayCalendar:
     """Public holidays of a country (and optionally a subdivision) from ``holidays``.
 
-    The ``holidays`` package is imported, and each year's holidays computed, only when first
-    needed; lookups afterwards are a set membership test. Safe to share between threads.
+    Norway's holidays from 1970 to 2100 come from a table generated from ``holidays`` when
+    innoproc is released (and tested to be the same); other years and other countries ask the
+    ``holidays`` package itself, imported and computed only when first needed. Lookups
+    afterwards are a set membership test. Safe to share between threads.
 
     ```pycon
     >>> from datetime import date
@@ -127,28 +204,63 @@ class HolidayCalendar:
     _years: dict[int, frozenset[date]] = attrs.field(factory=dict, init=False, repr=False)
     _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False)
 
-    def _year(self, year: int) -> frozenset[date]:
+    def _holidays(self, year: int) -> frozenset[date]:
         found = self._years.get(year)
         if found is None:
-            import holidays  # deferred: the package is large and only needed here
-
             with self._lock:
-                table = holidays.country_holidays(self.country, subdiv=self.subdiv, years=year)
-                found = frozenset(table)
-                self._years[year] = found
+                found = self._years.get(year)
+                if found is None:
+                    found = self._compute(year)
+                    self._years[year] = found
         return found
 
+    def _compute(self, year: int) -> frozenset[date]:
+        if self.country == "NO" and self.subdiv is None:
+            listed = _table_year(year)
+            if listed is not None:
+                return listed
+        return frozenset(self._table(year))
+
+    def _table(self, year: int, **options: Any) -> Any:
+        import holidays  # deferred: the package is large and only needed here
+
+        if not isinstance(self.country, str):
+            raise InvalidArgument(
+                f"'country' must be a country code such as 'NO', got {shown(self.country)}",
+                "country",
+            )
+        if self.subdiv is not None and not isinstance(self.subdiv, str):
+            raise InvalidArgument(
+                f"'subdiv' must be a subdivision code or None, got {shown(self.subdiv)}", "subdiv"
+            )
+        try:
+            return holidays.country_holidays(
+                self.country, subdiv=self.subdiv, years=year, **options
+            )
+        except NotImplementedError as exc:
+            culprit = "subdiv" if "subdivision" in str(exc) else "country"
+            what = "a subdivision" if culprit == "subdiv" else "a country"
+            value = self.subdiv if culprit == "subdiv" else self.country
+            raise InvalidArgument(
+                f"{culprit!r} must be {what} the holidays package knows, got {shown(value)} "
+                f"({shown(str(exc), 120)})",
+                culprit,
+            ) from None
+
     def is_holiday(self, day: date) -> bool:
-        """True if ``day`` is a public holiday in this country."""
-        return day in self._year(day.year)
+        """True if ``day`` (a date, or an aware datetime taken as its day in Oslo) is a
+        public holiday in this country."""
+        if type(day) is not date:
+            day = _day(day, "day")
+        return day in self._holidays(day.year)
 
     def names(self, year: int) -> dict[date, str]:
         """The public holidays of ``year`` with their names (in English)."""
-        import holidays
-
-        table = holidays.country_holidays(
-            self.country, subdiv=self.subdiv, years=year, language="en_US"
-        )
+        if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
+            raise InvalidArgument(
+                f"'year' must be a year from 1 to 9999, got {shown(year)}", "year"
+            )
+        table = self._table(year, language="en_US")
         return dict(sorted(table.items()))
 
 
@@ -156,31 +268,93 @@ class HolidayCalendar:
 NORWAY = HolidayCalendar("NO")
 
 
-def is_working_day(day: date, calendar: Calendar = NORWAY) -> bool:
-    """True unless ``day`` is a Saturday, a Sunday or a public holiday (1182/71 art. 2(2))."""
+def _working(day: date, calendar: Calendar) -> bool:
     return day.weekday() < 5 and not calendar.is_holiday(day)
 
 
-def next_working_day(day: date, calendar: Calendar = NORWAY) -> date:
-    """``day`` itself if it is a working day, else the first working day after it."""
-    while not is_working_day(day, calendar):
-        day += timedelta(days=1)
+def _next_working(day: date, calendar: Calendar, argument: str) -> date:
+    try:
+        while not _working(day, calendar):
+            day += _ONE_DAY
+    except OverflowError:
+        raise _beyond(argument, day) from None
     return day
 
 
-def working_days_between(first: date, last: date, calendar: Calendar = NORWAY) -> int:
-    """The number of working days from ``first`` to ``last``, both included."""
+def _weekdays(first: date, last: date) -> int:
+    """The number of Mondays to Fridays from ``first`` to ``last``, both included."""
+    days = (last - first).days + 1
+    if days <= 0:
+        return 0
+    weeks, rest = divmod(days, 7)
+    start = first.weekday()
+    return weeks * 5 + sum(1 for i in range(rest) if (start + i) % 7 < 5)
+
+
+def _count_working(first: date, last: date, calendar: Calendar) -> int:
+    """Working days from ``first`` to ``last``: arithmetic for calendars that list their
+    holidays by year (linear in years), a walk over the days for any other calendar."""
+    if last < first:
+        return 0
+    holidays_of = getattr(calendar, "_holidays", None)
+    if holidays_of is not None:
+        count = _weekdays(first, last)
+        for year in range(first.year, last.year + 1):
+            for day in holidays_of(year):
+                if first <= day <= last and day.weekday() < 5:
+                    count -= 1
+        return count
     count = 0
     day = first
+    while True:
+        count += _working(day, calendar)
+        if day == last:
+            return count
+        day += _ONE_DAY
+
+
+def _has_working_days(first: date, last: date, wanted: int, calendar: Calendar) -> bool:
+    """True when there are at least ``wanted`` working days from ``first`` to ``last`` (a
+    walk that stops as soon as they are found: a few days for any real period)."""
+    found = 0
+    day = first
     while day <= last:
-        count += is_working_day(day, calendar)
-        day += timedelta(days=1)
-    return count
+        found += _working(day, calendar)
+        if found >= wanted:
+            return True
+        if day == date.max:
+            break
+        day += _ONE_DAY
+    return False
+
+
+def is_working_day(day: date, calendar: Calendar = NORWAY) -> bool:
+    """True unless ``day`` is a Saturday, a Sunday or a public holiday (1182/71 art. 2(2)).
+
+    ``day`` is a date, or an aware datetime taken as its day in Oslo (a naive datetime
+    raises ``NaiveDatetimeError``).
+    """
+    return _working(_day(day, "day"), _calendar(calendar))
+
+
+def next_working_day(day: date, calendar: Calendar = NORWAY) -> date:
+    """``day`` itself if it is a working day, else the first working day after it (``day``
+    a date, or an aware datetime taken as its day in Oslo)."""
+    return _next_working(_day(day, "day"), _calendar(calendar), "day")
+
+
+def working_days_between(first: date, last: date, calendar: Calendar = NORWAY) -> int:
+    """The number of working days from ``first`` to ``last``, both included (0 when
+    ``last`` is before ``first``). Each is a date, or an aware datetime taken as its day in
+    Oslo."""
+    return _count_working(_day(first, "first"), _day(last, "last"), _calendar(calendar))
 
 
 def end_of_day(day: date, tz: tzinfo = OSLO) -> datetime:
-    """The last instant of ``day`` in ``tz`` (23:59:59.999999), an aware datetime."""
-    return datetime.combine(day, time.max, tzinfo=tz)
+    """The last instant of ``day`` in ``tz`` (23:59:59.999999), an aware datetime (``day`` a
+    date, or an aware datetime taken as its day in ``tz``)."""
+    zone = _zone(tz)
+    return datetime.combine(_day(day, "day", zone), time.max, tzinfo=zone)
 
 
 def describe(instant: datetime, tz: tzinfo = OSLO) -> str:
@@ -195,7 +369,11 @@ def describe(instant: datetime, tz: tzinfo = OSLO) -> str:
 
     ```
     """
-    local = require_aware("instant", instant).astimezone(tz)
+    zone = _zone(tz)
+    try:
+        local = _instant(instant, "instant").astimezone(zone)
+    except OverflowError:
+        raise _beyond("instant", instant) from None
     if local.time() == time.max:
         return f"{local:%Y-%m-%d} 24:00"
     if local.second or local.microsecond:
@@ -229,16 +407,71 @@ class Period:
 
     def admits(self, deadline: datetime) -> bool:
         """True when ``deadline`` is not earlier than the end of the period."""
-        return require_aware("deadline", deadline) >= self.end
+        return _instant(deadline, "deadline") >= self.end
 
 
-def _event_day(event: datetime | date, tz: tzinfo) -> tuple[datetime, date]:
+def _event_day(event: object, tz: tzinfo) -> tuple[datetime, date]:
+    if type(event) is datetime and event.utcoffset() is not None:
+        try:
+            return event, event.astimezone(tz).date()
+        except OverflowError:
+            pass  # said below
     if isinstance(event, datetime):
-        require_aware("event", event)
-        return event, event.astimezone(tz).date()
+        return event, _day(event, "event", tz)
     if isinstance(event, date):
         return datetime.combine(event, time.min, tzinfo=tz), event
-    raise TypeError(f"'event' must be a date or an aware datetime, got {event!r}")
+    raise InvalidArgument(
+        f"'event' must be a date or an aware datetime, got {shown(event)}", "event"
+    )
+
+
+def _nth_working_day(day0: date, length: int, calendar: Calendar) -> date:
+    """The ``length``-th working day after ``day0`` (art. 3(3): only working days count)."""
+    if getattr(calendar, "_holidays", None) is None or length < 30:
+        last = day0
+        counted = 0
+        while counted < length:
+            last += _ONE_DAY
+            counted += _working(last, calendar)
+        return last
+    # Counting is arithmetic for these calendars: find the first day with enough of them.
+    first = day0 + _ONE_DAY
+    low = day0 + timedelta(days=length)  # each day holds at most one working day
+    high = low
+    while _count_working(first, high, calendar) < length:
+        high = min(date.max, high + timedelta(days=max(7, (high - first).days)))
+        if high == date.max and _count_working(first, high, calendar) < length:
+            raise OverflowError
+    while low < high:
+        middle = low + (high - low) // 2
+        if _count_working(first, middle, calendar) >= length:
+            high = middle
+        else:
+            low = middle + _ONE_DAY
+    return low
+
+
+_PERIODS: dict[tuple[date, int, str], tuple[date, date, date, datetime]] = {}
+_PERIOD_SETTERS = tuple(
+    getattr(Period, name).__set__
+    for name in ("event", "length", "unit", "first_day", "nominal_last_day", "last_day", "end")
+)
+
+
+def _period(
+    event: datetime, length: int, unit: str, first: date, nominal: date, last: date, end: datetime
+) -> Period:
+    """A ``Period`` of values already checked (what ``Period(...)`` builds, faster)."""
+    made: Period = object.__new__(Period)
+    s_event, s_length, s_unit, s_first, s_nominal, s_last, s_end = _PERIOD_SETTERS
+    s_event(made, event)
+    s_length(made, length)
+    s_unit(made, unit)
+    s_first(made, first)
+    s_nominal(made, nominal)
+    s_last(made, last)
+    s_end(made, end)
+    return made
 
 
 def period(
@@ -253,7 +486,9 @@ def period(
 
     ``unit`` is ``"days"``, ``"weeks"``, ``"months"``, ``"years"`` or ``"working-days"``
     (a period expressed in working days counts only working days, art. 3(3)). An event given
-    as a date is taken as happening on that day in ``tz``.
+    as a date is taken as happening on that day in ``tz``. Wrong arguments raise
+    ``InvalidArgument`` (or ``NaiveDatetimeError``) naming them, as does a period that would
+    end after 9999-12-31.
 
     ```pycon
     >>> from datetime import date
@@ -264,46 +499,62 @@ def period(
 
     ```
     """
-    if unit not in _UNITS:
-        raise ValueError(f"unit must be one of {', '.join(_UNITS)}, got {unit!r}")
+    if not isinstance(unit, str) or unit not in _UNITS:
+        raise InvalidArgument(
+            f"'unit' must be one of {', '.join(_UNITS)}, got {shown(unit)}", "unit"
+        )
     if isinstance(length, bool) or not isinstance(length, int) or length < 1:
-        raise ValueError(f"length must be a whole number of at least 1, got {length!r}")
-    instant, day0 = _event_day(event, tz)
-    first = day0 + timedelta(days=1)  # art. 3(1): the event's day is not counted
-    if unit == "working-days":
-        last = day0
-        counted = 0
-        while counted < length:
-            last += timedelta(days=1)
-            counted += is_working_day(last, calendar)
-        nominal = last
-    else:
-        if unit == "days":
-            nominal = day0 + timedelta(days=length)
-        elif unit == "weeks":
-            nominal = day0 + timedelta(weeks=length)
-        elif unit == "months":
-            from dateutil.relativedelta import relativedelta
-
-            nominal = day0 + relativedelta(months=length)  # clamps to the month's last day
+        raise InvalidArgument(
+            f"'length' must be a whole number of at least 1, got {shown(length)}", "length"
+        )
+    if calendar is not NORWAY:
+        calendar = _calendar(calendar)
+    zone = tz if tz is OSLO else _zone(tz)
+    instant, day0 = _event_day(event, zone)
+    # Periods in Norway's calendar and time zone are kept once computed (the calendar and the
+    # zone never change): the time-limit rules of every case ask for the same few.
+    key = (day0, length, unit) if calendar is NORWAY and zone is OSLO else None
+    known = _PERIODS.get(key) if key is not None else None
+    if known is not None:
+        return _period(instant, length, unit, *known)
+    try:
+        first = day0 + _ONE_DAY  # art. 3(1): the event's day is not counted
+        if unit == "working-days":
+            last = nominal = _nth_working_day(day0, length, calendar)
         else:
-            from dateutil.relativedelta import relativedelta
+            if unit == "days":
+                nominal = day0 + timedelta(days=length)
+            elif unit == "weeks":
+                nominal = day0 + timedelta(weeks=length)
+            else:
+                from dateutil.relativedelta import relativedelta
 
-            nominal = day0 + relativedelta(years=length)
-        last = next_working_day(nominal, calendar)  # art. 3(4)
-        # art. 3(5): two days or more include at least two working days.
-        spans_two_days = (nominal - day0).days >= 2
-        while spans_two_days and working_days_between(first, last, calendar) < 2:
-            last = next_working_day(last + timedelta(days=1), calendar)
-    return Period(
-        event=instant,
-        length=length,
-        unit=unit,
-        first_day=first,
-        nominal_last_day=nominal,
-        last_day=last,
-        end=end_of_day(last, tz),
-    )
+                # Clamps to the month's last day where the date does not exist.
+                step = (
+                    relativedelta(months=length)
+                    if unit == "months"
+                    else relativedelta(years=length)
+                )
+                nominal = day0 + step
+            last = _next_working(nominal, calendar, "length")  # art. 3(4)
+            # art. 3(5): two days or more include at least two working days.
+            if (nominal - day0).days >= 2:
+                while not _has_working_days(first, last, 2, calendar):
+                    last = _next_working(last + _ONE_DAY, calendar, "length")
+        end = datetime.combine(last, time.max, tzinfo=zone)
+    except InnoprocError:
+        raise
+    except (OverflowError, ValueError):
+        raise InvalidArgument(
+            f"a period of {length:,} {unit} from {day0.isoformat()} would end after the last "
+            "day a date can have (9999-12-31)",
+            "length",
+        ) from None
+    if key is not None:
+        if len(_PERIODS) >= 4096:
+            _PERIODS.clear()
+        _PERIODS[key] = (first, nominal, last, end)
+    return _period(instant, length, unit, first, nominal, last, end)
 
 
 # -- deadlines ---------------------------------------------------------------------------------
@@ -322,8 +573,8 @@ def lateness(at: datetime, deadline: datetime) -> timedelta | None:
 
     ```
     """
-    require_aware("at", at)
-    require_aware("deadline", deadline)
+    _instant(at, "at")
+    _instant(deadline, "deadline")
     return at - deadline if at > deadline else None
 
 
@@ -364,22 +615,19 @@ _MONTHS = {
     "december": 12,
 }
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
+# The forms users paste deadlines in (compiled on first use: few hosts parse deadlines).
+_ISO = r"^\d{4}-\d{2}-\d{2}"
 _TIME = r"(?:\s*,?\s*(?:kl\.?|klokken|at)?\s*(?P<hour>\d{1,2})[.:](?P<minute>\d{2}))?"
-_TEXTUAL = re.compile(
-    r"^(?P<day>\d{1,2})\.?\s+(?P<month>[a-zæøå]+)\.?\s+(?P<year>\d{4})" + _TIME + r"$", re.I
-)
-_TEXTUAL_EN = re.compile(
-    r"^(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})" + _TIME + r"$", re.I
-)
-_DOTTED = re.compile(r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})" + _TIME + r"$")
-_SLASHED = re.compile(r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{2,4})")
+_TEXTUAL = r"^(?P<day>\d{1,2})\.?\s+(?P<month>[a-zæøå]+)\.?\s+(?P<year>\d{4})" + _TIME + r"$"
+_TEXTUAL_EN = r"^(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})" + _TIME + r"$"
+_DOTTED = r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})" + _TIME + r"$"
+_SLASHED = r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{2,4})"
 
 
 def _build(text: str, tz: tzinfo, year: int, month: int, day: int, m: re.Match[str]) -> datetime:
     try:
         if m.group("hour") is None:
-            return end_of_day(date(year, month, day), tz)
+            return datetime.combine(date(year, month, day), time.max, tzinfo=tz)
         clock = time(int(m.group("hour")), int(m.group("minute")))
         return datetime.combine(date(year, month, day), clock, tzinfo=tz)
     except ValueError as exc:
@@ -404,33 +652,34 @@ def parse_deadline(text: str, *, tz: tzinfo = OSLO) -> datetime:
     ```
     """
     if not isinstance(text, str):
-        raise DateParseError(f"expected text, got {text!r}", repr(text))
+        raise InvalidArgument(f"'text' must be a str, got {shown(text)}", "text")
+    tz = _zone(tz)
     cleaned = " ".join(text.strip().split())
     if not cleaned:
         raise DateParseError("empty deadline text", text)
-    if _ISO.match(cleaned):
+    if re.match(_ISO, cleaned):
         from dateutil.parser import isoparse
 
         try:
             value = isoparse(cleaned)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise DateParseError(
-                f"not a valid ISO 8601 date or time: {text!r} ({exc})", text
+                f"not a valid ISO 8601 date or time: {shown(text)} ({exc})", text
             ) from None
         if len(cleaned) == 10:
-            return end_of_day(value.date(), tz)
+            return datetime.combine(value.date(), time.max, tzinfo=tz)
         return value if value.tzinfo is not None else value.replace(tzinfo=tz)
     for pattern in (_TEXTUAL, _TEXTUAL_EN):
-        m = pattern.match(cleaned)
+        m = re.match(pattern, cleaned, re.IGNORECASE)
         if m:
             month = _MONTHS.get(m.group("month").lower())
             if month is None:
                 raise DateParseError(f"unknown month {m.group('month')!r} in {text!r}", text)
             return _build(text, tz, int(m.group("year")), month, int(m.group("day")), m)
-    m = _DOTTED.match(cleaned)
+    m = re.match(_DOTTED, cleaned)
     if m:  # day.month.year is the Norwegian numeric order: not ambiguous
         return _build(text, tz, int(m.group("year")), int(m.group("month")), int(m.group("day")), m)
-    if _SLASHED.match(cleaned):
+    if re.match(_SLASHED, cleaned):
         raise DateParseError(
             f"ambiguous date {text!r}: write it as ISO 8601 (YYYY-MM-DD) or '16. april 2020'",
             text,
@@ -462,21 +711,40 @@ def schedule(start: datetime, every: relativedelta | timedelta, count: int) -> t
 
     ```
     """
-    require_aware("start", start)
-    if count < 0:
-        raise ValueError(f"count must not be negative, got {count}")
+    from dateutil.relativedelta import relativedelta
+
+    _instant(start, "start")
+    if not isinstance(every, (timedelta, relativedelta)):
+        raise InvalidArgument(
+            f"'every' must be a datetime.timedelta or a dateutil relativedelta, got {shown(every)}",
+            "every",
+        )
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise InvalidArgument(
+            f"'count' must be a whole number of at least 0, got {shown(count)}", "count"
+        )
     tz = start.tzinfo
     local = start.replace(tzinfo=None)
     result = []
-    for k in range(1, count + 1):
-        step: Any = every * k
-        # Wall-clock arithmetic in the start's zone: 10:00 stays 10:00 across DST changes.
-        result.append((local + step).replace(tzinfo=tz))
+    try:
+        for k in range(1, count + 1):
+            step: Any = every * k
+            # Wall-clock arithmetic in the start's zone: 10:00 stays 10:00 across DST changes.
+            result.append((local + step).replace(tzinfo=tz))
+    except (OverflowError, ValueError):
+        raise InvalidArgument(
+            f"the schedule of {count:,} from {start.isoformat()} every {shown(every)} would "
+            "end after the last day a date can have (9999-12-31)",
+            "count",
+        ) from None
     return tuple(result)
 
 
 def recurrences(rule: str, start: datetime) -> Iterator[datetime]:
     """The instants of an RFC 5545 recurrence ``rule`` from ``start`` (via dateutil.rrule).
+
+    The arguments are checked when this is called; an unreadable rule raises
+    ``DateParseError``.
 
     ```pycon
     >>> monday = datetime(2024, 1, 1, 9, 0, tzinfo=OSLO)
@@ -490,11 +758,24 @@ def recurrences(rule: str, start: datetime) -> Iterator[datetime]:
     """
     from dateutil.rrule import rrulestr
 
-    require_aware("start", start)
-    tz = start.tzinfo
+    if not isinstance(rule, str):
+        raise InvalidArgument(f"'rule' must be a str, got {shown(rule)}", "rule")
+    _instant(start, "start")
     try:
         rule_set = rrulestr(rule, dtstart=start.replace(tzinfo=None))
-    except (ValueError, TypeError) as exc:
-        raise DateParseError(f"not a recurrence rule: {rule!r} ({exc})", rule) from None
-    for instant in rule_set:
+    except (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError) as exc:
+        raise DateParseError(
+            f"'rule' is not a recurrence rule: {shown(rule)} ({shown(str(exc), 120)})", rule
+        ) from None
+    return _recur(iter(rule_set), start.tzinfo)
+
+
+def _recur(instants: Iterator[datetime], tz: tzinfo | None) -> Iterator[datetime]:
+    while True:
+        try:
+            instant = next(instants)
+        except StopIteration:
+            return
+        except (ValueError, OverflowError):
+            return  # dateutil gives up past the year 9999: the rule has no later instants
         yield instant.replace(tzinfo=tz)

@@ -657,7 +657,7 @@ def form_values(
         raise InvalidArgument(f"'payload' must be a mapping, got {shown(payload)}", "payload")
     from innoproc._engine.fields import validate_payload
 
-    clean, _missing = validate_payload(spec.field_map, payload, f"{kind} {spec.name!r}")
+    clean, _missing = validate_payload(spec.field_map, payload, kind, spec.name)
     out: dict[str, str | list[str]] = {}
     for name, value in clean.items():
         field = spec.field_map[name]

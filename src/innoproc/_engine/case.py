@@ -16,7 +16,14 @@ from innoproc import _limits
 from innoproc._engine.assessment import Assessment, Finding
 from innoproc._engine.declare import Context, Event, Procedure
 from innoproc._engine.fields import Payload, validate_payload
-from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord, UpgradeRecord
+from innoproc._engine.history import (
+    FactRecord,
+    HistoryEntry,
+    StepRecord,
+    UpgradeRecord,
+    make_fact,
+    make_step,
+)
 from innoproc._engine.upgrade import UpgradeReport, assess_upgrade
 from innoproc._errors import (
     ChronologyError,
@@ -37,8 +44,16 @@ from innoproc._time import OSLO
 
 __all__ = ["Case", "thaw"]
 
+_MAX_TEXT = _limits.MAX_TEXT
+_NO_DETAILS: Mapping[str, Any] = _limits.json_data({}, "details", 2)
+#: The initial state of each procedure seen, by identity (a declaration never changes).
+_INITIAL: dict[int, tuple[Procedure, str]] = {}
+_get_ident = threading.get_ident
+
 
 def _name(argument: str, value: object) -> str:
+    if type(value) is str and value.isascii() and len(value) <= _MAX_TEXT and value.strip():
+        return value  # the common case: an exact, short, ASCII str
     clean = _limits.text(value, argument)
     if not clean.strip():
         raise InvalidPayload(f"{argument!r} must be a non-empty str, got {shown(value)}", argument)
@@ -60,9 +75,13 @@ class Case:
     """
 
     # _versions: the procedure of each version the case has been under, oldest first, with the
-    # seq of its first entry (the versions a stored history is written in); _encoded: the JSON
-    # of each history entry, written by ``dumps`` once and kept; _judging: the thread judging
-    # the case's preconditions now, if any.
+    # seq of its first entry (the versions a stored history is written in); _encoded: how
+    # many history entries ``dumps`` has written as JSON, and that JSON (the entries joined by
+    # commas), kept so that each entry is written once; or, for a case loaded from a sealed
+    # document and not written since, the number of its entries, the document and the state
+    # it stated; _judging: the thread judging the case's preconditions now, if any;
+    # _problems: how many problems ``loads(..., for_audit=True)`` let through (such a case
+    # is not sealed: a sealed document is read without the checks that found them).
     _procedure: Procedure
     _versions: list[tuple[int, Procedure]]
     _history: list[HistoryEntry]
@@ -72,7 +91,8 @@ class Case:
     _state: str
     _lock: threading.RLock
     _judging: int | None
-    _encoded: list[str]
+    _encoded: tuple[int, str, str | None]
+    _problems: int
 
     __slots__ = (
         "_authority",
@@ -83,6 +103,7 @@ class Case:
         "_history",
         "_judging",
         "_lock",
+        "_problems",
         "_procedure",
         "_reference",
         "_state",
@@ -182,24 +203,21 @@ class Case:
             raise UnknownEvent(str(name), self._procedure.id, tuple(self._procedure._events))
         return event
 
-    def _assess(
+    def _judge(
         self, event: Event, payload: Payload, missing: tuple[str, ...], at: datetime
-    ) -> Assessment:
-        """Assess ``event`` (with the lock held); the case is not changed."""
+    ) -> tuple[str | None, list[str], list[Finding], list[Finding], list[str]]:
+        """Judge ``event`` (with the lock held): the state it leads to (``None`` when it is
+        not possible from the current state), and the codes met, the findings unmet and the
+        advice, and the codes not assessed for want of fields. The case is not changed."""
         procedure = self._procedure
         state = self._state
         target = procedure.targets(state).get(event.name)
+        met: list[str] = []
+        unmet: list[Finding] = []
+        advice: list[Finding] = []
+        unassessed: list[str] = []
         if target is None:
-            return Assessment(
-                procedure.id,
-                event.name,
-                state,
-                False,
-                None,
-                event.source,
-                missing=missing,
-                procedure=procedure,
-            )
+            return None, met, unmet, advice, unassessed
         ctx = Context(
             procedure=procedure,
             state=state,
@@ -212,16 +230,21 @@ class Case:
             facts_by=self._facts_by,
             steps_by=self._steps_by,
         )
-        met: list[str] = []
-        unmet: list[Finding] = []
-        advice: list[Finding] = []
-        unassessed: list[str] = []
         outer = self._judging
-        self._judging = threading.get_ident()
+        self._judging = _get_ident()
         try:
             for pre in event.requires:
                 if missing and any(name in missing for name in pre.uses):
                     unassessed.append(pre.code)
+                    continue
+                # A rule that is met needs no Finding: ``evaluate`` is asked only for the
+                # others (and for a test that fails, which it turns into InvalidDefinition).
+                try:
+                    verdict = pre.test(ctx)
+                except Exception:
+                    verdict = False
+                if verdict is True or verdict is None:
+                    met.append(pre.code)
                     continue
                 finding = pre.evaluate(ctx)
                 if finding is None:
@@ -232,10 +255,41 @@ class Case:
                     advice.append(finding)
         finally:
             self._judging = outer
+        return target, met, unmet, advice, unassessed
+
+    def _assess(
+        self, event: Event, payload: Payload, missing: tuple[str, ...], at: datetime
+    ) -> Assessment:
+        """Assess ``event`` (with the lock held); the case is not changed."""
+        target, met, unmet, advice, unassessed = self._judge(event, payload, missing, at)
+        return self._assessment(event, target, missing, met, unmet, advice, unassessed)
+
+    def _assessment(
+        self,
+        event: Event,
+        target: str | None,
+        missing: tuple[str, ...],
+        met: list[str],
+        unmet: list[Finding],
+        advice: list[Finding],
+        unassessed: list[str],
+    ) -> Assessment:
+        procedure_id = self._procedure.id
+        if target is None:
+            return Assessment(
+                procedure_id,
+                event.name,
+                self._state,
+                False,
+                None,
+                event.source,
+                missing=missing,
+                procedure=self._procedure,
+            )
         return Assessment(
-            procedure.id,
+            procedure_id,
             event.name,
-            state,
+            self._state,
             True,
             target,
             event.source,
@@ -244,7 +298,7 @@ class Case:
             missing,
             tuple(unassessed),
             tuple(advice),
-            procedure,
+            procedure=self._procedure,
         )
 
     def check(self, event: str, *, at: datetime | None = None, **payload: Any) -> Assessment:
@@ -256,7 +310,7 @@ class Case:
         """
         spec = self._event(event)
         when = _now(at)
-        clean, missing = validate_payload(spec.field_map, payload, f"event {event!r}")
+        clean, missing = validate_payload(spec.field_map, payload, "event", event)
         with self._lock:
             return self._assess(spec, clean, missing, when)
 
@@ -315,7 +369,8 @@ class Case:
         expected_revision: int | None,
     ) -> tuple[datetime, datetime, str]:
         """Check an entry's times, actor and the caller's revision (with the lock held)."""
-        if self._judging == threading.get_ident():
+        judging = self._judging
+        if judging is not None and judging == _get_ident():
             raise InvalidDefinition(
                 f"a precondition tried to change case {self._reference!r} while it was being "
                 "judged; preconditions may only read a case",
@@ -368,21 +423,23 @@ class Case:
         """
         spec = self._event(event)
         when = _limits.instant(at, "at")
-        clean, missing = validate_payload(spec.field_map, payload, f"event {event!r}")
+        clean, missing = validate_payload(spec.field_map, payload, "event", event)
         with self._lock:
             when, entered, actor = self._stamp(when, entered_at, by, expected_revision)
-            assessment = self._assess(spec, clean, missing, when)
-            if not assessment.allowed:
-                raise TransitionNotAllowed(assessment)
+            target, met, unmet, advice, unassessed = self._judge(spec, clean, missing, when)
+            if target is None:
+                raise TransitionNotAllowed(
+                    self._assessment(spec, target, missing, met, unmet, advice, unassessed)
+                )
             if missing:
                 raise InvalidPayload(
                     f"event {event!r} requires field(s): {', '.join(missing)}", missing[0]
                 )
-            if assessment.unmet:
-                raise PreconditionFailed(assessment)
-            target = assessment.target
-            assert target is not None  # allowed
-            entry = StepRecord(
+            if unmet:
+                raise PreconditionFailed(
+                    self._assessment(spec, target, missing, met, unmet, advice, unassessed)
+                )
+            entry = make_step(
                 len(self._history) + 1,
                 when,
                 actor,
@@ -390,7 +447,7 @@ class Case:
                 self._state,
                 target,
                 clean,
-                entered if entered is not when else None,
+                entered,
             )
             self._append(entry)
             return entry
@@ -416,21 +473,14 @@ class Case:
         if spec is None:
             raise UnknownFact(str(fact), self._procedure.id, tuple(self._procedure._facts))
         when = _limits.instant(at, "at")
-        clean, missing = validate_payload(spec.field_map, payload, f"fact {fact!r}")
+        clean, missing = validate_payload(spec.field_map, payload, "fact", fact)
         if missing:
             raise InvalidPayload(
                 f"fact {fact!r} requires field(s): {', '.join(missing)}", missing[0]
             )
         with self._lock:
             when, entered, actor = self._stamp(when, entered_at, by, expected_revision)
-            entry = FactRecord(
-                len(self._history) + 1,
-                when,
-                actor,
-                spec.name,
-                clean,
-                entered if entered is not when else None,
-            )
+            entry = make_fact(len(self._history) + 1, when, actor, spec.name, clean, entered)
             self._append(entry)
             return entry
 
@@ -517,7 +567,7 @@ class Case:
         case = cls.__new__(cls)
         case._reference = reference
         case._authority = authority
-        case._details = _limits.json_data(details, "details", 2)
+        case._details = _limits.json_data(details, "details", 2) if details else _NO_DETAILS
         case._init_history(procedure)
         return case
 
@@ -538,10 +588,44 @@ class Case:
         self._facts = {}
         self._facts_by = {}
         self._steps_by = {}
-        self._state = procedure.initial
+        known = _INITIAL.get(id(procedure))
+        if known is None or known[0] is not procedure:
+            known = (procedure, procedure.initial)
+            if len(_INITIAL) < 1000:
+                _INITIAL[id(procedure)] = known
+        self._state = known[1]
         self._lock = threading.RLock()
         self._judging = None
-        self._encoded = []
+        self._encoded = (0, "", None)
+        self._problems = 0
+
+    def _extend(self, entries: list[HistoryEntry]) -> None:
+        """Append already validated facts and steps (no upgrades) and fold them in, as
+        ``_append`` does one by one (loading a stored case)."""
+        history = self._history
+        facts = self._facts
+        facts_by = self._facts_by
+        steps_by = self._steps_by
+        state = self._state
+        for entry in entries:
+            history.append(entry)
+            if type(entry) is FactRecord:
+                name = entry.fact
+                facts[name] = entry
+                found = facts_by.get(name)
+                if found is None:
+                    facts_by[name] = [entry]
+                else:
+                    found.append(entry)
+            else:
+                assert type(entry) is StepRecord
+                state = entry.target
+                steps = steps_by.get(entry.event)
+                if steps is None:
+                    steps_by[entry.event] = [entry]
+                else:
+                    steps.append(entry)
+        self._state = state
 
     def _replay(self, entry: HistoryEntry, upgrade_to: Procedure | None = None) -> None:
         """Append an already validated entry and fold it into the state and facts."""
@@ -562,9 +646,10 @@ class Case:
             twin._facts_by = {k: list(v) for k, v in self._facts_by.items()}
             twin._steps_by = {k: list(v) for k, v in self._steps_by.items()}
             twin._state = self._state
-            twin._encoded = list(self._encoded)
+            twin._encoded = self._encoded  # immutable
             twin._lock = threading.RLock()
             twin._judging = None
+            twin._problems = self._problems
             return twin
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Case:

@@ -217,24 +217,30 @@ class Field:
 
 
 def validate_payload(
-    fields: Mapping[str, Field], payload: Mapping[str, object], owner: str
+    fields: Mapping[str, Field], payload: Mapping[str, object], kind: str, name: str
 ) -> tuple[Payload, tuple[str, ...]]:
-    """Check ``payload`` against ``fields``.
+    """Check ``payload`` against ``fields`` (those of the ``kind`` "event" or "fact" called
+    ``name``, as messages say).
 
     Returns the normalised, read-only payload and the names of required fields that are
     missing. Unknown keys and wrong types raise ``InvalidPayload`` (bad input); missing
     fields are reported, not raised, so that ``check`` can explain what is still needed.
     """
+    if not payload:
+        missing = tuple(name for name, spec in fields.items() if spec.required)
+        return EMPTY, missing
     clean: dict[str, Any] = {}
     for key, value in payload.items():
         spec = fields.get(key)
         if spec is None:
             known = ", ".join(fields) or "none"
             raise InvalidPayload(
-                f"{owner} takes no field {shown(key)}; its fields are: {known}", key
+                f"{kind} {name!r} takes no field {shown(key)}; its fields are: {known}", key
             )
         if value is None and not spec.required:
             continue
-        clean[key] = spec.validate(value)
+        clean[key] = _CHECKS[spec.kind](key, value) if not spec.choices else spec.validate(value)
+    if len(clean) == len(fields):
+        return MappingProxyType(clean), ()
     missing = tuple(name for name, spec in fields.items() if spec.required and name not in clean)
     return (MappingProxyType(clean) if clean else EMPTY), missing

@@ -10,7 +10,7 @@ Entries are kept in the order they were entered.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -105,3 +105,55 @@ class UpgradeRecord(_Entered):
 
 #: One entry of a case's history.
 HistoryEntry = StepRecord | FactRecord | UpgradeRecord
+
+
+def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(getattr(cls, name).__set__ for name in names)
+
+
+_new = object.__new__
+_STEP = _setters(
+    StepRecord, ("seq", "at", "by", "event", "source", "target", "payload", "entered_at")
+)
+_FACT = _setters(FactRecord, ("seq", "at", "by", "fact", "payload", "entered_at"))
+
+
+def make_step(
+    seq: int,
+    at: datetime,
+    by: str,
+    event: str,
+    source: str,
+    target: str,
+    payload: Payload,
+    entered_at: datetime,
+) -> StepRecord:
+    """A ``StepRecord`` from values already checked (``entered_at`` given: ``at`` when the
+    step was entered when it took effect): the engine's and the loader's fast path, the same
+    object ``StepRecord(...)`` builds."""
+    entry: StepRecord = _new(StepRecord)
+    s_seq, s_at, s_by, s_event, s_source, s_target, s_payload, s_entered = _STEP
+    s_seq(entry, seq)
+    s_at(entry, at)
+    s_by(entry, by)
+    s_event(entry, event)
+    s_source(entry, source)
+    s_target(entry, target)
+    s_payload(entry, payload)
+    s_entered(entry, entered_at)
+    return entry
+
+
+def make_fact(
+    seq: int, at: datetime, by: str, fact: str, payload: Payload, entered_at: datetime
+) -> FactRecord:
+    """A ``FactRecord`` from values already checked, as ``make_step``."""
+    entry: FactRecord = _new(FactRecord)
+    s_seq, s_at, s_by, s_fact, s_payload, s_entered = _FACT
+    s_seq(entry, seq)
+    s_at(entry, at)
+    s_by(entry, by)
+    s_fact(entry, fact)
+    s_payload(entry, payload)
+    s_entered(entry, entered_at)
+    return entry
