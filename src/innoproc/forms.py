@@ -438,14 +438,17 @@ def _date(raw: str, label: Text) -> date:
     try:
         return _limits.day(day, "date")
     except InnoprocError:
-        raise _Refused(
-            _YEARS.with_values(
-                label=label,
-                low=Plain(_limits.MIN_YEAR),
-                high=Plain(_limits.MAX_YEAR),
-                value=_quoted(raw),
-            )
-        ) from None
+        raise _Refused(_years(label, raw)) from None
+
+
+def _years(label: Text, raw: str) -> Text:
+    """The message for a date outside the years innoproc stores."""
+    return _YEARS.with_values(
+        label=label,
+        low=Plain(_limits.MIN_YEAR),
+        high=Plain(_limits.MAX_YEAR),
+        value=_quoted(raw),
+    )
 
 
 def _datetime(raw: str, label: Text) -> datetime:
@@ -463,14 +466,7 @@ def _datetime(raw: str, label: Text) -> datetime:
     try:
         return _limits.instant(value, "datetime")
     except InnoprocError:
-        raise _Refused(
-            _YEARS.with_values(
-                label=label,
-                low=Plain(_limits.MIN_YEAR),
-                high=Plain(_limits.MAX_YEAR),
-                value=_quoted(raw),
-            )
-        ) from None
+        raise _Refused(_years(label, raw)) from None
 
 
 def _text(raw: str, field: Field, label: Text) -> str:
