@@ -161,8 +161,11 @@ def _replay_violations(case: Case) -> tuple[int, list[Violation], list[Violation
         if isinstance(entry, StepRecord):
             steps += 1
             spec = procedure._events[entry.event]
-            assessment = replay._assess(spec, entry.payload or EMPTY, (), entry.at)
-            if not assessment.allowed:
+            # Where the step goes is read from the procedure's table first: a step that was
+            # not possible, or went elsewhere, breaks the order and its rules are not run
+            # (running them for each of many such steps would make the audit quadratic).
+            target = procedure.targets(replay.state).get(entry.event)
+            if target is None:
                 finding = Finding(
                     "step-out-of-order",
                     _ORDER_RULE,
@@ -178,7 +181,7 @@ def _replay_violations(case: Case) -> tuple[int, list[Violation], list[Violation
                 violations.append(
                     Violation(entry.seq, entry.event, "order", (finding,), spec.title)
                 )
-            elif assessment.target != entry.target or entry.source != replay.state:
+            elif target != entry.target or entry.source != replay.state:
                 finding = Finding(
                     "step-out-of-order",
                     _ORDER_RULE,
@@ -187,32 +190,36 @@ def _replay_violations(case: Case) -> tuple[int, list[Violation], list[Violation
                         "From “{state}” the step leads to “{target}”; the history says it went "
                         "from “{source}” to “{recorded}”.",
                         state=_state(procedure, replay.state),
-                        target=_state(procedure, assessment.target),
+                        target=_state(procedure, target),
                         source=_state(procedure, entry.source),
                         recorded=_state(procedure, entry.target),
                     ),
-                    {"expected": assessment.target, "recorded": entry.target},
+                    {"expected": target, "recorded": entry.target},
                 )
                 violations.append(
                     Violation(entry.seq, entry.event, "order", (finding,), spec.title)
                 )
-            elif assessment.unmet:
-                violations.append(
-                    Violation(entry.seq, entry.event, "precondition", assessment.unmet, spec.title)
-                )
-            if assessment.allowed and assessment.advice:
-                advice.append(
-                    Violation(entry.seq, entry.event, "advice", assessment.advice, spec.title)
-                )
+            else:
+                assessment = replay._assess(spec, entry.payload or EMPTY, (), entry.at)
+                if assessment.unmet:
+                    violations.append(
+                        Violation(
+                            entry.seq, entry.event, "precondition", assessment.unmet, spec.title
+                        )
+                    )
+                if assessment.advice:
+                    advice.append(
+                        Violation(entry.seq, entry.event, "advice", assessment.advice, spec.title)
+                    )
             replay._replay(entry)
         elif isinstance(entry, UpgradeRecord):
-            target = case.procedure_at(entry.seq + 1)
-            report = assess_upgrade(procedure, target, replay.state, replay._facts)
+            later = case.procedure_at(entry.seq + 1)
+            report = assess_upgrade(procedure, later, replay.state, replay._facts)
             if not report.ok:
                 violations.append(
                     Violation(entry.seq, "upgrade", "upgrade", report.unmet, _UPGRADE_TITLE)
                 )
-            replay._replay(entry, target)
+            replay._replay(entry, later)
         else:
             replay._replay(entry)
     return steps, violations, advice

@@ -198,6 +198,8 @@ def _parse(content: bytes | str) -> ET.Element:
             "(DTDs, entities and external references are not allowed in a notice)",
             where,
         ) from None
+    except LookupError as exc:  # expat: an encoding declaration Python does not know
+        raise NoticeFormatError(f"declares an unknown encoding ({exc})", "file") from None
     except (ValueError, UnicodeError, RecursionError) as exc:  # pragma: no cover - defensive
         raise NoticeFormatError(f"cannot be read as XML ({exc})", "file") from None
     return root

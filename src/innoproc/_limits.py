@@ -102,6 +102,10 @@ def amount(value: object, where: str) -> Decimal:
             f"and {AMOUNT_PLACES} after, got {shown(value)}",
             where,
         )
+    if exponent > 0:
+        # Decimal("1E+17") is the amount 100000000000000000: kept with exponent 0, so that it
+        # is written and read back as digits (a stored amount never has an exponent).
+        exact = exact.quantize(Decimal(1))
     return exact
 
 

@@ -452,7 +452,10 @@ _BUILT_IN: dict[tuple[str, int], Procedure] = {}
 def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
     # Version 1 had no procedure versions: its cases were written under version 1 of their
     # procedure, and have no upgrade entries and no entry times apart from 'at'.
-    for i, raw in enumerate(doc.get("history") or ()):
+    history = doc.get("history")
+    if type(history) is not list:
+        history = ()  # not a list: the reader refuses it with its path after the migration
+    for i, raw in enumerate(history):
         if type(raw) is dict and ("entered" in raw or raw.get("kind") == "upgrade"):
             raise CaseFormatError("format version 1 has no such entry", f"$.history[{i}]")
     if "procedure_version" in doc:
@@ -721,11 +724,11 @@ def read_document(
             "$.procedure",
         )
     try:
-        case = Case(
+        case = Case._read(
             procedure,
-            reference=_get(doc, "reference", str, "$"),
-            authority=_get(doc, "authority", str, "$"),
-            details=details,
+            _get(doc, "reference", str, "$"),
+            _get(doc, "authority", str, "$"),
+            details,
         )
     except InnoprocError as exc:
         where = str(getattr(exc, "field", ""))

@@ -560,6 +560,16 @@ class Case:
     # -- replay (used by loading and auditing) ------------------------------------------
 
     @classmethod
+    def _read(
+        cls, procedure: Procedure, reference: str, authority: str, details: Mapping[str, Any]
+    ) -> Case:
+        """An empty case from a document whose details were checked and made read-only as
+        they were read (``_limits.json_data``): they are not walked a second time."""
+        case = cls(procedure, reference=reference, authority=authority)
+        case._details = details if details else _NO_DETAILS
+        return case
+
+    @classmethod
     def _trusted(
         cls, procedure: Procedure, reference: str, authority: str, details: Mapping[str, Any]
     ) -> Case:

@@ -129,6 +129,19 @@ class Context:
             return _NO_FACTS
         return tuple(found)
 
+    def last_fact(self, name: str, **where: object) -> FactRecord | None:
+        """The latest record of fact ``name`` whose payload has every value in ``where``
+        (``ctx.last_fact("phase-evaluation", phase=2)``), or ``None``. Cheap: the records
+        are read from the latest back, without a copy of the history."""
+        found = self._facts_by.get(name)
+        if found is None:
+            self._fact_name(name)
+            return None
+        for record in reversed(found):
+            if all(record.payload.get(key) == value for key, value in where.items()):
+                return record
+        return None
+
     def steps(self, event: str | None = None) -> tuple[StepRecord, ...]:
         """Every applied step (of ``event`` only, if given), oldest first."""
         if event is None:

@@ -95,6 +95,13 @@ INSTANT = re.compile(
 _AMOUNT = re.compile(rf"-?\d{{1,{_limits.AMOUNT_DIGITS}}}(?:\.\d{{1,{_limits.AMOUNT_PLACES}}})?")
 
 
+_FRACTION = re.compile(r"\.(\d{1,6})$")
+
+
+def _six_digits(m: re.Match[str]) -> str:
+    return "." + m.group(1).ljust(6, "0")
+
+
 def parse_instant(raw: str) -> datetime:
     """An instant as stored (``2024-03-01T12:00:00+01:00``, or ``Z``); ValueError otherwise.
 
@@ -109,8 +116,11 @@ def parse_instant(raw: str) -> datetime:
             f"not an ISO 8601 instant with seconds and a UTC offset ({problem}): {shown(raw)}"
         )
     body, zone = m.groups()
+    # Python 3.10's fromisoformat reads a fraction of 3 or 6 digits only: pad it to 6.
+    body = _FRACTION.sub(_six_digits, body)
+    zone = "+00:00" if zone == "Z" else _FRACTION.sub(_six_digits, zone)
     try:
-        value = datetime.fromisoformat(body + ("+00:00" if zone == "Z" else zone))
+        value = datetime.fromisoformat(body + zone)
     except ValueError as exc:
         raise ValueError(f"not an ISO 8601 instant: {shown(raw)} ({exc})") from None
     return _limits.instant(value, "instant")

@@ -483,18 +483,15 @@ PARTNERS = Precondition(
 
 def _phase_evaluation(ctx: Context) -> Shortfall | None:
     phase = current_phase(ctx)
-    for record in reversed(ctx.facts("phase-evaluation")):
-        if record.get("phase") == phase:
-            return None
+    if ctx.last_fact("phase-evaluation", phase=phase) is not None:
+        return None
     return Shortfall(Text("Phase {phase} has not been evaluated.", phase=phase), phase=phase)
 
 
 def _latest_evaluation(ctx: Context) -> tuple[int, bool | None]:
     phase = current_phase(ctx)
-    for record in reversed(ctx.facts("phase-evaluation")):
-        if record.get("phase") == phase:
-            return phase, record.get("targets_met") is True
-    return phase, None
+    record = ctx.last_fact("phase-evaluation", phase=phase)
+    return phase, None if record is None else record.get("targets_met") is True
 
 
 # Art. 31(2): the partnership is structured in successive phases; at the end of each phase
