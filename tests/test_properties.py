@@ -647,7 +647,9 @@ class TestThreadRaces:
                     pass
 
         def dumper() -> None:
-            while not done.is_set():
+            for _ in range(120):
+                if done.is_set():
+                    break
                 texts.append(innoproc.dumps(case))
 
         writers = [threading.Thread(target=stepper), threading.Thread(target=recorder)]
