@@ -925,6 +925,7 @@ class TestConnectionsAreClosed:
         """A store used as a context manager on a database file closes what it opened:
         collecting garbage afterwards raises no ResourceWarning (warnings are errors here)."""
         pytest.importorskip("sqlalchemy")
+        pytest.importorskip("alembic")
         from innoproc.store import CaseStore
 
         url = f"sqlite:///{tmp_path / 'cases.db'}"

@@ -83,6 +83,7 @@ def _funded() -> innoproc.Case:
 
 def _store(database: Any) -> Any:
     pytest.importorskip("sqlalchemy")
+    pytest.importorskip("alembic")
     from innoproc.store import CaseStore
 
     with CaseStore(database) as store:
@@ -492,6 +493,7 @@ def _public_callables() -> set[str]:
 def test_the_table_covers_every_public_function() -> None:
     """Every public function and class is called in the table or named as not taking data."""
     pytest.importorskip("sqlalchemy")
+    pytest.importorskip("alembic")
     pytest.importorskip("matplotlib")
     called = {name.split(".")[0] if name.startswith("Case.") else name for name, _ in CALLS}
     called |= {name.split(".")[0] for name, _ in CALLS if name.startswith(("Portfolio.", "Clock."))}
