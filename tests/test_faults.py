@@ -428,7 +428,7 @@ class TestRawExceptions:
     @pytest.mark.parametrize("history", ["1", "true", "1.5"])
     def test_a_version_1_document_with_a_scalar_history(self, history: str) -> None:
         """loads and audit refuse it with a CaseFormatError."""
-        text = '{"format":"innoproc-case","version":1,"history":%s}' % history
+        text = '{"format":"innoproc-case","version":1,"history":' + history + "}"
         for read in (innoproc.loads, innoproc.audit):
             with pytest.raises(CaseFormatError):
                 read(text)
