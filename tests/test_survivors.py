@@ -61,6 +61,12 @@ class TestRegistry:
         with pytest.raises(InvalidArgument) as info:
             innoproc.procedure("innovation-partnership", version)
         assert info.value.argument == "version"
+        assert "'version' must be an int" in str(info.value)
+
+    def test_an_id_that_is_not_text(self) -> None:
+        """An id that is not text (not even hashable) is unknown, not a TypeError."""
+        with pytest.raises(UnknownProcedure):
+            innoproc.procedure_versions(["innovation-partnership"])  # type: ignore[arg-type]
 
     def test_latest_and_oldest(self) -> None:
         """Without a version, the latest; versions are listed oldest first."""
@@ -245,8 +251,13 @@ class TestStagedReduction:
             {"tenders_before": 4, "tenders_after": 3, "reduced_by_award_criteria": False},
         )
         shortfall = finding(case, "call-final-tenders", "staged-reduction", b.day(100))
-        assert "round 3" in shortfall.message()
+        assert "round 3" in shortfall.message() and "round 1" not in shortfall.message()
         assert shortfall.details["remaining"] == 3
+
+    def test_a_round_with_one_figure_is_skipped(self) -> None:
+        """A round giving only the tenders before (or after) is not judged."""
+        case = _rounds(self.negotiating(False), {"tenders_before": 4}, {"tenders_after": 2})
+        assert "staged-reduction" not in codes(case, "call-final-tenders", b.day(100))
 
     def test_more_tenders_after_is_no_reduction(self) -> None:
         """A round with more tenders after than before reduced nothing."""
@@ -296,6 +307,48 @@ class TestPartners:
         case.apply("reduce-partners", at=b.day(205), by=b.PM, remaining=("Nordlys Care AS",))
         found = codes(case, "reduce-partners", b.day(206), remaining=("Nordlys Care AS",))
         assert "partners-reduced" in found
+
+
+class TestPartnershipMessages:
+    @pytest.mark.parametrize("version", [1, 2])
+    def test_documents_without_a_described_need(
+        self, version: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Documents recorded before the need is described lack the need."""
+        monkeypatch.setattr(b, "VERSION", version)
+        case = b.new_case()
+        case.record("procurement-documents", at=b.day(1), by=b.PM, **b.documents())
+        rule = case.procedure.preconditions["documents-complete"]
+        shortfall = rule.evaluate(_context(case, version))
+        assert shortfall is not None and "the need" in shortfall.message()
+
+    @pytest.mark.parametrize("version", [1, 2])
+    def test_time_limit_messages(self, version: int, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The message moves day 30 past a holiday in both languages, and says nothing of a
+        move when there is none."""
+        monkeypatch.setattr(b, "VERSION", version)
+        case = b.in_market_dialogue()
+        plain = finding(case, "publish-notice", "request-time-limit", SENT, **b.notice(
+            request_deadline=SENT + timedelta(days=10)))  # fmt: skip
+        assert "None" not in plain.message() and "None" not in plain.message("nb")
+        assert "helligdag" not in plain.message("nb")
+        sent = datetime(2024, 2, 27, 9, 0, tzinfo=OSLO)
+        moved = finding(case, "publish-notice", "request-time-limit", sent, **b.notice(
+            notice_sent=sent, request_deadline=sent + timedelta(days=10)))  # fmt: skip
+        assert "2024-03-28" in moved.message() and "helligdag" in moved.message("nb")
+
+
+def _context(case: Case, version: int) -> innoproc.Context:
+    return innoproc.Context(
+        procedure=innoproc.procedure("innovation-partnership", version),
+        state=case.state,
+        event="publish-notice",
+        payload=b.notice(),
+        at=SENT,
+        facts=case.facts,
+        history=case.history,
+        details=case.details,
+    )
 
 
 # -- shared rules ---------------------------------------------------------------------------------
@@ -376,6 +429,17 @@ def pcp(**call: Any) -> Case:
     return case
 
 
+def pcp_v1(**call: Any) -> Case:
+    case = innoproc.open_case(
+        innoproc.procedure("pre-commercial-procurement", 1), reference="P", authority="A"
+    )
+    case.record("need-description", at=b.day(1), by=b.PM, summary="x", functional=True)
+    case.record("market-dialogue-outcome", at=b.day(2), by=b.PM, solution_available=False)
+    fields = {k: v for k, v in {**CALL, **call}.items() if k not in ("rd_share",)}
+    case.record("pcp-call-documents", at=b.day(3), by=b.PM, **fields)
+    return case
+
+
 def publish(case: Case) -> set[str]:
     return codes(case, "publish-call", b.day(4), tender_deadline=b.day(50))
 
@@ -394,6 +458,18 @@ class TestPCPV2:
     def test_rd_services(self, call: dict[str, Any], ok: bool) -> None:
         """Art. 14: not both exclusive benefits and full payment; one R&D code is enough."""
         assert ("rd-services-only" not in publish(pcp(**call))) is ok
+
+    @pytest.mark.parametrize(
+        ("version", "cpv", "listed"),
+        [(2, (), "given: none"), (2, ("48000000-8",), "given: 48000000-8"),
+         (1, ("48000000-8",), "R&D services: 48000000-8")],
+    )  # fmt: skip
+    def test_the_codes_are_listed(self, version: int, cpv: tuple[str, ...], listed: str) -> None:
+        """The finding lists the codes given (or says none were)."""
+        case = pcp(cpv_codes=cpv) if version == 2 else pcp_v1(cpv_codes=cpv)
+        at = b.day(4)
+        shortfall = finding(case, "publish-call", "rd-services-only", at, tender_deadline=b.day(50))
+        assert listed in shortfall.message()
 
     @pytest.mark.parametrize(
         ("call", "ok"),
@@ -428,6 +504,8 @@ class TestPCPV2:
         )
         assert shortfall.source.verified is verified
         assert ("point 33" in str(shortfall.source)) is verified
+        assert ("section 2.3" in str(shortfall.source)) is not verified
+        assert len(shortfall.details["problems"]) == 1  # the market price, said once
 
     def phase_1(self, suppliers: tuple[str, ...]) -> Case:
         case = pcp()
@@ -446,6 +524,12 @@ class TestPCPV2:
             case, "start-prototyping", b.day(140), suppliers=suppliers, by_published_evaluation=True
         )
         assert ("suppliers-from-previous-phase" not in found) is ok
+        if suppliers == ("A", "C"):
+            shortfall = finding(
+                case, "start-prototyping", "suppliers-from-previous-phase", b.day(140),
+                suppliers=suppliers, by_published_evaluation=True,
+            )  # fmt: skip
+            assert "not in the previous phase: C" in shortfall.message()
 
     def test_phase_1_is_awarded_to_anyone(self) -> None:
         """Phase 1 has no previous phase: any distinct suppliers may be awarded it."""
