@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from innoproc import _limits
 from innoproc._api import open_case
 from innoproc._engine.assessment import Assessment, Finding
 from innoproc._engine.case import Case
 from innoproc._engine.history import StepRecord
 from innoproc._errors import (
+    InvalidArgument,
     InvalidPayload,
     MissingDependency,
     PreconditionFailed,
     TransitionNotAllowed,
     UnknownProcedure,
     UnknownScheme,
+    shown,
 )
 from innoproc._schemes import schemes
 from innoproc._schemes.model import Scheme
@@ -349,12 +352,27 @@ class Portfolio:
         ]
 
     def upcoming(self, at: datetime, within: timedelta = timedelta(days=30)) -> list[Due]:
-        """Follow-ups and deliverables not yet done that fall due within ``within`` of ``at``."""
-        return [i for i in self._open_items() if at <= i.due <= at + within]
+        """Follow-ups and deliverables not yet done that fall due within ``within`` of ``at``.
+
+        ``at`` must be an aware datetime (``NaiveDatetimeError`` otherwise, also when the
+        portfolio is empty) and ``within`` a ``timedelta`` of at least zero.
+        """
+        when = _limits.instant(at, "at")
+        if not isinstance(within, timedelta) or within < timedelta(0):
+            raise InvalidArgument(
+                f"'within' must be a timedelta of at least zero, got {shown(within)}", "within"
+            )
+        try:
+            until = when + within
+        except OverflowError:
+            until = datetime.max.replace(tzinfo=timezone.utc)
+        return [i for i in self._open_items() if when <= i.due <= until]
 
     def overdue(self, at: datetime) -> list[Due]:
-        """Follow-ups and deliverables not done whose due instant has passed at ``at``."""
-        return [i for i in self._open_items() if i.due < at]
+        """Follow-ups and deliverables not done whose due instant has passed at ``at`` (an
+        aware datetime: ``NaiveDatetimeError`` otherwise, also when the portfolio is empty)."""
+        when = _limits.instant(at, "at")
+        return [i for i in self._open_items() if i.due < when]
 
     # -- tables ----------------------------------------------------------------------------
 

@@ -1,0 +1,3 @@
+"""The soak script is run by hand (``python tests/soak/soak.py``), never by pytest."""
+
+collect_ignore = ["soak.py"]
