@@ -12,7 +12,6 @@ import gc
 import json
 import pickle
 import random
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone, tzinfo
@@ -294,23 +293,12 @@ class TestLinearWork:
         assert violations == 7999  # the first is allowed: phase 1 was evaluated
         assert rule_reads[0] <= 10 * 8000
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="Context.facts copies the whole index list (tuple(found)) on every call, and "
-        "PHASE_EVALUATED reads every phase-evaluation at each step: quadratic",
-    )
     def test_phase_evaluations_are_read_in_constant_time(self, rule_reads: list[int]) -> None:
         """2,000 phases, each evaluated: judging each step reads a bounded part of history."""
         ok = innoproc.audit(_reflexive_document(2000, evaluations=True)).ok
         assert ok
         assert rule_reads[0] <= 10 * 4000
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="audit assesses a step's preconditions before it checks that the step was "
-        "possible, so a document of repeated out-of-order 'award' steps runs "
-        "NEGOTIATION_SCOPE over every negotiation round for each of them: quadratic",
-    )
     def test_out_of_order_steps_are_not_judged_again(self, rule_reads: list[int]) -> None:
         """Award steps that never left final-tenders (1,000 of them, between 1,000
         negotiation rounds) are order violations; their rules are not run over the rounds."""
@@ -357,12 +345,6 @@ class TestLinearWork:
         assert violations == 1000
         assert rule_reads[0] <= 10 * 2000
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="loads normalises the details twice: read_document calls _limits.json_data, "
-        "then Case.__init__ calls it again on the read-only copy, where every mapping takes "
-        "the slow isinstance(Mapping) path (2 million {} take about 6 s)",
-    )
     def test_loads_checks_the_details_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """The issue's example, details holding {} many times: checked in one pass."""
         passes: list[str] = []
@@ -421,12 +403,6 @@ class TestRawExceptions:
                 read(text)
             assert info.value.path == "$.history[1].at"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="_storage._v1_to_v2 iterates doc.get('history') before its type is checked: "
-        "a format-1 document whose history is a number or a boolean raises TypeError "
-        "(found by the soak script); check type(history) is list first",
-    )
     @pytest.mark.parametrize("history", ["1", "true", "1.5"])
     def test_a_version_1_document_with_a_scalar_history(self, history: str) -> None:
         """loads and audit refuse it with a CaseFormatError."""
@@ -479,23 +455,12 @@ class TestRawExceptions:
             innoproc.Sim(b.new_case(), random.Random(1), start=datetime(2024, 1, 8, 9))
         assert info.value.argument == "start"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="deadlines.is_working_day takes a datetime for a date (datetime subclasses "
-        "date) and looks up date 2024-05-17 wrongly as a working day; it should refuse a "
-        "datetime with a typed error naming 'day'",
-    )
     def test_is_working_day_refuses_a_datetime(self) -> None:
         """Constitution Day as a naive datetime is refused, naming the argument."""
         with pytest.raises(InnoprocError) as info:
             innoproc.deadlines.is_working_day(datetime(2024, 5, 17, 9))  # type: ignore[arg-type]
         assert "day" in str(info.value)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="deadlines.working_days_between compares its arguments unchecked: a datetime "
-        "and a date raise TypeError; it should raise a typed error naming 'first'",
-    )
     def test_working_days_between_refuses_a_datetime(self) -> None:
         """A datetime and a date give a typed error naming the argument, not TypeError."""
         with pytest.raises(InnoprocError) as info:
@@ -640,13 +605,6 @@ class TestAcceptedThenUnstorable:
                 b.in_market_dialogue(max_rd_value=bad)
             assert info.value.field == "max_rd_value"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="_limits.amount keeps a Decimal with a positive exponent as it is and "
-        "Field.encode writes str(value), so Decimal('1E+17') is stored as '1E+17', which the "
-        "loader's amount pattern refuses; normalise to exponent <= 0 on the way in (or encode "
-        "with format(value, 'f'))",
-    )
     @pytest.mark.parametrize("amount", [Decimal("1E+17"), Decimal("0E+3"), Decimal("5E+2")])
     def test_amount_in_exponent_form(self, amount: Decimal) -> None:
         """An amount record accepts (found by the symmetry property) is read back."""
@@ -903,16 +861,7 @@ class TestLowerSeverity:
         [
             "2024-01-08T09:00:00+01:00",
             "2024-01-08T08:00:00Z",
-            pytest.param(
-                "2024-01-08T09:00:00.5+01:00",
-                marks=pytest.mark.xfail(
-                    sys.version_info < (3, 11),
-                    strict=True,
-                    reason="fields.parse_instant hands the matched text to "
-                    "datetime.fromisoformat, which on Python 3.10 reads fractions of 3 or 6 "
-                    "digits only: pad the fraction to 6 digits before parsing",
-                ),
-            ),
+            "2024-01-08T09:00:00.5+01:00",
             "2024-01-08T09:00:00.123+01:00",
             "2024-01-08T09:00:00.123456-05:30",
         ],
@@ -942,12 +891,6 @@ def _award_case(version: int) -> innoproc.Case:
 class TestEveryPython:
     """Defect 9, beyond the store: what the suite found when run on Python 3.10 to 3.13."""
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="_eforms_read._parse feeds the parser without catching LookupError, which "
-        "expat raises for an unknown encoding declaration; test_eforms' hypothesis test "
-        "finds it now and then (it did on Python 3.10): map LookupError to NoticeFormatError",
-    )
     def test_a_notice_declaring_an_unknown_encoding(self) -> None:
         """A notice declaring encoding 'u-tf-8' is refused with NoticeFormatError."""
         with pytest.raises(innoproc.NoticeFormatError):

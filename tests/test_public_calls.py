@@ -91,6 +91,14 @@ def _store(database: Any) -> Any:
 
 
 #: (public name, argument) -> a call with the hostile value in that argument.
+def _set_language(value: Any) -> None:
+    before = innoproc.language()
+    try:
+        innoproc.set_language(value)
+    finally:
+        innoproc.set_language(before)
+
+
 CALLS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("Case.check", "at"): lambda v: b.in_needs().check("start-market-dialogue", at=v),
     ("Case.check", "event"): lambda v: b.in_needs().check(v, at=T0),
@@ -146,6 +154,9 @@ CALLS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("audit", "case_or_text"): lambda v: innoproc.audit(v),
     ("audit", "procedures"): lambda v: innoproc.audit(innoproc.dumps(b.in_needs()), procedures=[v]),
     ("json_schema", "version"): lambda v: innoproc.json_schema(v),
+    ("set_language", "lang"): _set_language,
+    ("add_catalogues", "directory"): lambda v: innoproc.add_catalogues(v),
+    ("add_catalogues", "fallback"): lambda v: innoproc.add_catalogues(".", fallback=v),
     ("procedure", "procedure_id"): lambda v: innoproc.procedure(v),
     ("procedure", "version"): lambda v: innoproc.procedure("innovation-partnership", v),
     ("procedure_versions", "procedure_id"): lambda v: innoproc.procedure_versions(v),
@@ -287,6 +298,8 @@ CALLS: dict[tuple[str, str], Callable[[Any], Any]] = {
 #: Public classes that are not in the table, and why: declarations a procedure's author
 #: writes (checked when a procedure is built), and records innoproc itself builds.
 NOT_CALLED_WITH_DATA = {
+    # questions without arguments
+    "language", "languages",
     # declarations
     "Advice", "Calendar", "CallScenario", "Context", "Criterion", "Deliverable",
     "Eligibility", "Event", "FactType", "Field", "Finding", "FollowUp", "HolidayCalendar",
@@ -358,121 +371,6 @@ def _known(name: str, argument: str, values: frozenset[str] | None, cause: str) 
         values = values | {"huge-text"}
         cause += "; the message repeats a 2 MB text in full"
     KNOWN[(name, argument)] = (values, cause)
-
-
-_known("Case.check", "event", _BIG, _UNSHOWN + "UnknownEvent(str(event)) in _engine/case.py")
-_known("Case.record", "fact", _BIG, _UNSHOWN + "UnknownFact(str(fact)) in _engine/case.py")
-_known(
-    "Case.apply", "expected_revision", frozenset({"huge-int"}),
-    _UNSHOWN + "ConcurrencyConflict.__str__ in _errors.py",
-)  # fmt: skip
-_known("procedure", "procedure_id", _BIG, _UNSHOWN + "UnknownProcedure(str(id)), _procedures")
-_known(
-    "procedure_versions", "procedure_id", _BIG, _UNSHOWN + "UnknownProcedure(str(id)), _procedures"
-)
-_known(
-    "pre_commercial_procurement", "min_suppliers", frozenset({"huge-int"}),
-    _UNSHOWN + "the description f-string in _procedures/pcp.py after the check passes",
-)  # fmt: skip
-_known("time_limits", "case", _BIG, _UNSHOWN + "_time_limits.py")
-_known("to_ocds", "ocid_prefix", _BIG, _UNSHOWN + "_ocds.py")
-_known("simulate", "runs", frozenset({"bad-repr"}), _UNSHOWN + "InvalidParameter.__str__")
-_known("simulate", "scenario", _BIG, _UNSHOWN + "InvalidParameter.__str__")
-_known("Sim", "start", _BIG, _UNSHOWN + "InvalidParameter.__str__ (_errors.py)")
-_known("Clock", "start", _BIG, _UNSHOWN + "InvalidParameter.__str__ (_errors.py)")
-_known("testing.Clock", "start", _BIG, _UNSHOWN + "InvalidParameter.__str__ (_errors.py)")
-_known("Portfolio", "budget", frozenset({"bad-repr"}), _UNSHOWN + "_portfolio.py __init__")
-_known("store.CaseStore", "database", _BIG, _UNSHOWN + "store/_store.py __init__")
-_known("scenarios.build", "scenario_id", _BIG, _UNSHOWN + "UnknownScenario in scenarios.py")
-_known("scenarios.parameters", "scenario_id", _BIG, _UNSHOWN + "UnknownScenario, scenarios.py")
-_known("deadlines.parse_deadline", "text", _BIG, _UNSHOWN + "deadlines.py")
-_known("deadlines.recurrences", "rule", _BIG, _UNSHOWN + "deadlines.py")
-_known("eforms.read_notice", "max_bytes", frozenset({"bad-repr"}), _UNSHOWN + "_eforms_read.py")
-_known(
-    "scenarios.funding_application", "grant", frozenset({"bad-repr"}),
-    _UNSHOWN + "InvalidParameter.__str__",
-)  # fmt: skip
-for _name in ("innovation_partnership", "pre_commercial_procurement"):
-    _known(
-        f"scenarios.{_name}", "market_solution", _BIG,
-        "_simulate.check_probability calls float() on a 5,000-digit int (OverflowError); "
-        "and " + _UNSHOWN + "InvalidParameter.__str__",
-    )  # fmt: skip
-_known(
-    "scenarios.triple_diamond", "late", _BIG,
-    "_simulate.check_probability calls float() on a 5,000-digit int (OverflowError); and "
-    + _UNSHOWN + "InvalidParameter.__str__",
-)  # fmt: skip
-_known(
-    "scenarios.funding_call", "budget", frozenset({"huge-int", "huge-amount", "bad-repr"}),
-    "scenarios.funding_call makes Decimal arithmetic on an unbounded budget "
-    "(decimal.InvalidOperation); bound it with _limits.amount",
-)  # fmt: skip
-for _name, _argument in (
-    ("open_follow_on", "case"),
-    ("open_project_case", "application"),
-    ("scheme_of", "application"),
-    ("to_ocds", "case"),
-    ("Portfolio.add", "application"),
-    ("eforms.check_notice", "notice"),
-    ("eforms.open_case_from_notice", "notice"),
-    ("rules.not_recorded", "fact"),
-    ("rules.recorded", "ctx"),
-):
-    _known(_name, _argument, None, _NOT_CASE + "expects a Case, Notice, FactType or Context")
-_known(
-    "time_limits", "at", _NOT_DATETIME - {"none"}, _NOT_CASE + "_time.require_aware reads .tzinfo"
-)
-_known(
-    "loads", "max_size",
-    frozenset(VALUES) - {"huge-int", "nan", "huge-amount"},
-    _NOT_CASE + "max_size is compared with len(text) unchecked (_storage._parse)",
-)  # fmt: skip
-_known(
-    "json_schema", "version", frozenset({"lying-str"}),
-    "json_schema checks 'version in (1, 2)' with the caller's __eq__ and then opens a file "
-    "named after it (FileNotFoundError): check type(version) is int",
-)  # fmt: skip
-_known(
-    "Portfolio.fund", "amount",
-    frozenset(VALUES) - {"huge-amount"},
-    "Portfolio.fund computes Decimal(amount) before validating it (TypeError, "
-    "decimal.InvalidOperation), and its budget-available message repeats a 5,000-digit "
-    "amount in full; validate with _limits.amount first",
-)  # fmt: skip
-_known(
-    "Clock.advance", "days", frozenset({"huge-int", "nan", "bad-repr"}),
-    "testing.Clock.advance passes unbounded numbers to timedelta (OverflowError, ValueError "
-    "for NaN); and " + _UNSHOWN + "InvalidParameter.__str__",
-)  # fmt: skip
-_known(
-    "thresholds.eea_threshold", "on", frozenset({"year-9999"}),
-    "thresholds.eea_threshold takes a datetime for a date and overflows near year 9999",
-)  # fmt: skip
-_known(
-    "rules.found", "problems", frozenset(VALUES) - {"huge-text", "lying-str"},
-    _NOT_CASE + "rules.found joins the problems without checking they are text",
-)  # fmt: skip
-_known(
-    "eforms.read_notice", "data", frozenset({"huge-text", "lying-str"}),
-    "read_notice takes any str that is not XML for a file path: a 2 MB text gives OSError "
-    "(file name too long), a missing file FileNotFoundError; wrap them in NoticeFormatError",
-)  # fmt: skip
-for _name, _argument, _values in (
-    ("deadlines.is_working_day", "day", _NOT_DATETIME - {"day-9999"}),
-    ("deadlines.next_working_day", "day", _NOT_DATETIME - {"day-9999"}),
-    ("deadlines.working_days_between", "first", frozenset(VALUES) - {"day-9999"}),
-    ("deadlines.end_of_day", "day", _NOT_DATETIME - {"day-9999"}),
-    ("deadlines.describe", "instant", _NOT_DATETIME | {"year-9999"}),
-    ("deadlines.period", "event", _NOT_DATETIME | {"year-9999"}),
-    ("deadlines.period", "length", None),
-    ("deadlines.lateness", "at", _NOT_DATETIME),
-    ("deadlines.schedule", "start", _NOT_DATETIME | {"year-9999"}),
-    ("deadlines.schedule", "count", None),
-    ("deadlines.recurrences", "start", _NOT_DATETIME),
-    ("rules.late", "at", _NOT_DATETIME | {"year-9999"}),
-):
-    _known(_name, _argument, _values, _DEADLINES + _name)
 
 
 def _public_callables() -> set[str]:

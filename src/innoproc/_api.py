@@ -7,7 +7,7 @@ from typing import Any
 
 from innoproc._engine.case import Case
 from innoproc._engine.declare import Procedure
-from innoproc._errors import UnknownFact, UnknownProcedure
+from innoproc._errors import UnknownFact, UnknownProcedure, _require
 from innoproc._procedures import procedures
 
 
@@ -75,6 +75,7 @@ def open_follow_on(
 
     ```
     """
+    _require(case, Case, "case")
     fact = case.procedure.facts.get("follow-on-procurement")
     if fact is None:
         raise UnknownFact("follow-on-procurement", case.procedure_id, tuple(case.procedure.facts))

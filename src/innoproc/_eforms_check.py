@@ -18,7 +18,7 @@ from innoproc._eforms_minimums import (
 )
 from innoproc._eforms_read import Lot, Notice
 from innoproc._engine.assessment import Finding
-from innoproc._errors import InvalidPayload
+from innoproc._errors import InvalidPayload, _require
 from innoproc._i18n import Day, Local, Plain, Series, check_language, language
 from innoproc._text import LANGUAGES, Source, Text
 from innoproc._time import OSLO
@@ -405,6 +405,7 @@ def check_notice(
     For a change notice, pass the notice it changes as ``original``: the time limits then
     count from the original's dispatch. Without it a change notice is not assessed.
     """
+    _require(notice, Notice, "notice")
     kind = notice.kind
     subtype = notice.subtype
     if kind == "other":

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import attrs
 
-from innoproc._errors import InvalidPayload, NoticeFormatError
+from innoproc._errors import InvalidPayload, NoticeFormatError, shown
 
 # -- reading -----------------------------------------------------------------------------------
 
@@ -153,9 +153,16 @@ def _load(data: bytes | str | os.PathLike[str], max_bytes: int) -> bytes | str:
             )
         return data
     if isinstance(data, (str, os.PathLike)):
-        path = Path(data)
-        with path.open("rb") as handle:
-            content = handle.read(max_bytes + 1)
+        try:
+            path = Path(data)
+            with path.open("rb") as handle:
+                content = handle.read(max_bytes + 1)
+        except (OSError, ValueError, TypeError) as exc:  # missing, too long a name, a NUL
+            raise NoticeFormatError(
+                f"not XML, and no notice file can be read at {shown(str(data))} "
+                f"({type(exc).__name__})",
+                "file",
+            ) from None
         if len(content) > max_bytes:
             raise NoticeFormatError(
                 f"{path.name} is more than the limit of {max_bytes} bytes", "file"
@@ -555,6 +562,6 @@ def read_notice(data: bytes | str | os.PathLike[str], *, max_bytes: int = MAX_BY
     """
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
         raise InvalidPayload(
-            f"'max_bytes' must be a positive whole number, got {max_bytes!r}", "max_bytes"
+            f"'max_bytes' must be a positive whole number, got {shown(max_bytes)}", "max_bytes"
         )
     return _to_notice(_parse(_load(data, max_bytes)))

@@ -30,6 +30,23 @@ def shown(value: object, limit: int = SHOWN) -> str:
     return text
 
 
+def _named(value: object) -> str:
+    """A name the caller gave, as an error keeps it: the text itself if it is one (cut to a
+    readable length), else how it is shown (a huge number or a hostile object never makes
+    the error fail)."""
+    if type(value) is str:
+        return value if len(value) <= SHOWN else shown(value)
+    return shown(value)
+
+
+def _require(value: object, kind: type, argument: str) -> None:
+    """``InvalidArgument`` naming ``argument`` unless ``value`` is a ``kind``."""
+    if not isinstance(value, kind):
+        raise InvalidArgument(
+            f"{argument!r} must be a {kind.__name__}, got {shown(value)}", argument
+        )
+
+
 class InnoprocError(Exception):
     """Root of every error raised by innoproc.
 
@@ -304,7 +321,8 @@ class ConcurrencyConflict(InnoprocError):
 
     def __str__(self) -> str:
         return (
-            f"case {self.reference!r} is at revision {self.actual}, not {self.expected} as "
+            f"case {shown(self.reference)} is at revision {shown(self.actual)}, "
+            f"not {shown(self.expected)} as "
             "expected: it was changed by someone else; reload it and try again"
         )
 
@@ -374,7 +392,8 @@ class UnknownThreshold(InnoprocError, LookupError):
 
     def __str__(self) -> str:
         return (
-            f"no EEA threshold is known for {self.day}; the first known period starts {self.first}"
+            f"no EEA threshold is known for {shown(self.day)}; the first known period "
+            f"starts {self.first}"
         )
 
 
@@ -430,7 +449,7 @@ class InvalidParameter(InnoprocError, ValueError):
         self.expected = expected
 
     def __str__(self) -> str:
-        return f"{self.argument!r} must be {self.expected.get('en')}, got {self.value!r}"
+        return f"{self.argument!r} must be {self.expected.get('en')}, got {shown(self.value)}"
 
 
 class UnknownParameter(InnoprocError, TypeError):
@@ -444,7 +463,7 @@ class UnknownParameter(InnoprocError, TypeError):
 
     def __str__(self) -> str:
         return (
-            f"scenario {self.scenario!r} has no parameter {self.name!r}; "
+            f"scenario {shown(self.scenario)} has no parameter {shown(self.name)}; "
             f"its parameters are: {', '.join(self.known) or 'none'}"
         )
 
@@ -459,7 +478,7 @@ class UnknownScenario(InnoprocError, LookupError):
         self.known = known
 
     def __str__(self) -> str:
-        return f"no scenario {self.scenario_id!r}; known: {', '.join(self.known)}"
+        return f"no scenario {shown(self.scenario_id)}; known: {', '.join(self.known)}"
 
 
 class MissingDependency(InnoprocError, ImportError):
@@ -516,7 +535,7 @@ class CaseNotFound(InnoprocError, LookupError):
         self.reference = reference
 
     def __str__(self) -> str:
-        return f"no case with reference {self.reference!r} is stored"
+        return f"no case with reference {shown(self.reference)} is stored"
 
     def _reader_text(self) -> Text:
         from innoproc._i18n import Plain
@@ -534,7 +553,7 @@ class DuplicateCase(InnoprocError, ValueError):
 
     def __str__(self) -> str:
         return (
-            f"a case with reference {self.reference!r} is already stored; load that case, "
+            f"a case with reference {shown(self.reference)} is already stored; load that case, "
             "or give the new case another reference"
         )
 
@@ -557,7 +576,7 @@ class DeletionRefused(InnoprocError):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"case {self.reference!r} may not be deleted: {self.reason}"
+        return f"case {shown(self.reference)} may not be deleted: {self.reason}"
 
     def _reader_text(self) -> Text:
         from innoproc._i18n import Plain

@@ -85,10 +85,20 @@ def add_catalogues(
     directories named in the environment variable ``INNOPROC_LOCALE_PATH`` (separated by
     ``os.pathsep``) are added the first time a text is translated.
     """
-    root = Path(directory)
-    if not root.is_dir():
+    if not isinstance(directory, (str, os.PathLike)):
         raise InvalidArgument(
-            f"'directory' must be a folder, got {shown(str(directory))}", "directory"
+            f"'directory' must be a path to a folder, got {shown(directory)}", "directory"
+        )
+    try:
+        root = Path(directory)
+        is_dir = root.is_dir()
+    except (OSError, ValueError, TypeError):  # a name too long, a NUL byte, a bad PathLike
+        is_dir = False
+    if not is_dir:
+        raise InvalidArgument(f"'directory' must be a folder, got {shown(directory)}", "directory")
+    if not isinstance(fallback, (list, tuple)) or not all(isinstance(f, str) for f in fallback):
+        raise InvalidArgument(
+            f"'fallback' must be a sequence of language codes, got {shown(fallback)}", "fallback"
         )
     found: list[str] = []
     for mo in sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")):
@@ -342,6 +352,10 @@ def say(value: Any, lang: str) -> str:
 def _amount(value: Decimal, lang: str) -> str:
     from babel.numbers import format_currency
 
+    if not value.is_finite() or abs(value.adjusted()) > 30:
+        # not an amount innoproc stores (a bad value being reported): said as it is, cut short
+        return _limited(str(value))
+
     whole = value == value.to_integral_value()
     if lang == "en":
         pattern = "¤\xa0#,##0" if whole else "¤\xa0#,##0.00"
@@ -350,6 +364,10 @@ def _amount(value: Decimal, lang: str) -> str:
     return format_currency(
         value, "NOK", format=pattern, currency_digits=False, locale=_locale(lang)
     )
+
+
+def _limited(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def _date(value: date, lang: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from innoproc._engine.case import Case
 from innoproc._engine.history import FactRecord, StepRecord
-from innoproc._errors import InnoprocError
+from innoproc._errors import InnoprocError, InvalidArgument, shown
 from innoproc._time import OSLO
 
 #: eForms procedure type codes (BT-105, codelist procurement-procedure-type) by procedure id.
@@ -79,6 +79,13 @@ def to_ocds(case: Case, *, ocid_prefix: str = "ocds-innoproc") -> dict[str, Any]
     partnership, pre-commercial procurement and the triple diamond's procurement of
     supplier competence; other procedures raise ``InnoprocError``.
     """
+    if not isinstance(case, Case):
+        raise InvalidArgument(f"'case' must be an innoproc Case, got {shown(case)}", "case")
+    if type(ocid_prefix) is not str or not 0 < len(ocid_prefix) <= 200:
+        raise InvalidArgument(
+            f"'ocid_prefix' must be a publisher's prefix (a text), got {shown(ocid_prefix)}",
+            "ocid_prefix",
+        )
     pid = case.procedure_id
     if pid not in ("innovation-partnership", "pre-commercial-procurement", "triple-diamond"):
         raise InnoprocError(f"no OCDS mapping for procedure {pid!r}")

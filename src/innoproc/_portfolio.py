@@ -23,6 +23,7 @@ from innoproc._errors import (
     TransitionNotAllowed,
     UnknownProcedure,
     UnknownScheme,
+    _require,
     shown,
 )
 from innoproc._schemes import schemes
@@ -42,6 +43,7 @@ def _scheme(scheme: str | Scheme) -> Scheme:
 
 def scheme_of(application: Case) -> Scheme:
     """The scheme an application case belongs to."""
+    _require(application, Case, "application")
     origin = application.procedure.origin
     if not isinstance(origin, Scheme):
         raise UnknownScheme(f"(case {application.reference!r} is not an application)", ())
@@ -120,6 +122,7 @@ def open_project_case(
     is given. The new case names the application in ``details["funding"]``; the application
     records the fact ``procedure-case``. Refused unless the application has been funded.
     """
+    _require(application, Case, "application")
     scheme = scheme_of(application)
     target = procedure_id or scheme.leads_to
     if target is None:
@@ -201,7 +204,7 @@ class Portfolio:
         ):
             raise InvalidPayload(
                 f"'budget' must be an amount in NOK (an int or Decimal, at least 0), "
-                f"got {budget!r}",
+                f"got {shown(budget)}",
                 "budget",
             )
         self._budget = None if budget is None else Decimal(budget)
@@ -211,6 +214,7 @@ class Portfolio:
 
     def add(self, application: Case) -> None:
         """Add an application of this scheme (its reference must be new to the portfolio)."""
+        _require(application, Case, "application")
         if application.procedure is not self.scheme.application:
             raise InvalidPayload(
                 f"application {application.reference!r} follows "
@@ -278,6 +282,7 @@ class Portfolio:
         A grant over the budget raises ``PreconditionFailed`` with the finding
         ``budget-available``; everything else is the application's own ``fund`` step.
         """
+        amount = _limits.amount(amount, "amount")  # checked before any arithmetic
         left = self.budget_left
         if left is not None and Decimal(amount) > left:
             finding = Finding(

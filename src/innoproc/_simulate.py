@@ -67,14 +67,15 @@ def check_count(argument: str, value: object, low: int = 0) -> int:
 
 def check_probability(argument: str, value: object) -> float:
     """``value`` as a float if it is a number from 0 to 1; else ``InvalidParameter``."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float, Decimal))
-        or not math.isfinite(float(value))
-        or not 0 <= float(value) <= 1
-    ):
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise InvalidParameter(argument, value, PROBABILITY)
-    return float(value)
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):  # a 5,000-digit integer
+        raise InvalidParameter(argument, value, PROBABILITY) from None
+    if not math.isfinite(number) or not 0 <= number <= 1:
+        raise InvalidParameter(argument, value, PROBABILITY)
+    return number
 
 
 PROBABILITY = Text("a probability from 0 to 1 (0.2 means 20 %)")

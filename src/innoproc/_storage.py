@@ -155,7 +155,7 @@ def json_schema(version: int = FORMAT_VERSION) -> dict[str, Any]:
     """
     from importlib.resources import files
 
-    if version not in (1, 2):
+    if type(version) is not int or version not in (1, 2):
         raise InvalidArgument(f"no schema for format version {shown(version)}", "version")
     text = files("innoproc").joinpath(f"schemas/case-v{version}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
@@ -690,6 +690,11 @@ def read_document(
     require_seal: bool = False,
 ) -> tuple[Case, tuple[LoadProblem, ...]]:
     """Parse and replay a document; with ``strict=False`` collect order problems instead."""
+    for name, bound in (("max_size", max_size), ("max_depth", max_depth)):
+        if type(bound) is not int or bound < 1:
+            raise InvalidArgument(
+                f"{name!r} must be a whole number of at least 1, got {shown(bound)}", name
+            )
     secret = None if key is None else _key(key)
     doc, sealed = _parse(text, max_size, max_depth, secret, require_seal)
     resolve = _resolver(procedures)

@@ -24,7 +24,7 @@ import attrs
 from innoproc._engine.case import Case
 from innoproc._engine.declare import Procedure
 from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
-from innoproc._errors import InvalidPayload
+from innoproc._errors import InvalidPayload, shown
 from innoproc._text import Source, Text
 from innoproc._time import require_aware
 from innoproc.deadlines import end_of_day, schedule
@@ -77,7 +77,7 @@ def time_limits(case: Case, *, at: datetime | None = None) -> tuple[TimeLimit, .
     ```
     """
     if not isinstance(case, Case):
-        raise InvalidPayload(f"'case' must be an innoproc Case, got {case!r}", "case")
+        raise InvalidPayload(f"'case' must be an innoproc Case, got {shown(case)}", "case")
     history: Sequence[HistoryEntry] = case.snapshot()[1]
     if at is not None:
         require_aware("at", at)

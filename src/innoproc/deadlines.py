@@ -546,7 +546,7 @@ def period(
         raise
     except (OverflowError, ValueError):
         raise InvalidArgument(
-            f"a period of {length:,} {unit} from {day0.isoformat()} would end after the last "
+            f"a period of {shown(length)} {unit} from {day0.isoformat()} would end after the last "
             "day a date can have (9999-12-31)",
             "length",
         ) from None
@@ -631,7 +631,7 @@ def _build(text: str, tz: tzinfo, year: int, month: int, day: int, m: re.Match[s
         clock = time(int(m.group("hour")), int(m.group("minute")))
         return datetime.combine(date(year, month, day), clock, tzinfo=tz)
     except ValueError as exc:
-        raise DateParseError(f"not a real date or time: {text!r} ({exc})", text) from None
+        raise DateParseError(f"not a real date or time: {shown(text)} ({exc})", text) from None
 
 
 def parse_deadline(text: str, *, tz: tzinfo = OSLO) -> datetime:
@@ -674,18 +674,20 @@ def parse_deadline(text: str, *, tz: tzinfo = OSLO) -> datetime:
         if m:
             month = _MONTHS.get(m.group("month").lower())
             if month is None:
-                raise DateParseError(f"unknown month {m.group('month')!r} in {text!r}", text)
+                raise DateParseError(
+                    f"unknown month {shown(m.group('month'))} in {shown(text)}", text
+                )
             return _build(text, tz, int(m.group("year")), month, int(m.group("day")), m)
     m = re.match(_DOTTED, cleaned)
     if m:  # day.month.year is the Norwegian numeric order: not ambiguous
         return _build(text, tz, int(m.group("year")), int(m.group("month")), int(m.group("day")), m)
     if re.match(_SLASHED, cleaned):
         raise DateParseError(
-            f"ambiguous date {text!r}: write it as ISO 8601 (YYYY-MM-DD) or '16. april 2020'",
+            f"ambiguous date {shown(text)}: write it as ISO 8601 (YYYY-MM-DD) or '16. april 2020'",
             text,
         )
     raise DateParseError(
-        f"cannot read {text!r} as a deadline; use ISO 8601 (2020-04-16T17:00) or "
+        f"cannot read {shown(text)} as a deadline; use ISO 8601 (2020-04-16T17:00) or "
         f"'16. april 2020 kl. 17.00'",
         text,
     )
@@ -727,13 +729,15 @@ def schedule(start: datetime, every: relativedelta | timedelta, count: int) -> t
     local = start.replace(tzinfo=None)
     result = []
     try:
+        if count:
+            (local + every * count).replace(tzinfo=tz)  # the last one first: fails fast
         for k in range(1, count + 1):
             step: Any = every * k
             # Wall-clock arithmetic in the start's zone: 10:00 stays 10:00 across DST changes.
             result.append((local + step).replace(tzinfo=tz))
     except (OverflowError, ValueError):
         raise InvalidArgument(
-            f"the schedule of {count:,} from {start.isoformat()} every {shown(every)} would "
+            f"the schedule of {shown(count)} from {start.isoformat()} every {shown(every)} would "
             "end after the last day a date can have (9999-12-31)",
             "count",
         ) from None

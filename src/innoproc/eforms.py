@@ -50,7 +50,7 @@ import attrs
 from innoproc._eforms_check import Limit, LotCheck, NoticeCheck, check_notice
 from innoproc._eforms_read import MAX_BYTES, NAMESPACES, Amount, Lot, Notice, read_notice
 from innoproc._engine.assessment import Assessment
-from innoproc._errors import InvalidPayload, NoticeFormatError, UnsupportedNotice
+from innoproc._errors import InvalidPayload, NoticeFormatError, UnsupportedNotice, _require
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from innoproc._engine.case import Case
@@ -155,6 +155,7 @@ def open_case_from_notice(
     Raises ``UnsupportedNotice`` for a notice that is not an innovation partnership
     contract notice, or without a request deadline.
     """
+    _require(notice, Notice, "notice")
     from innoproc._api import open_case
 
     if notice.procedure_type != "innovation" or notice.kind != "competition":

@@ -76,6 +76,7 @@ from innoproc._errors import (
     UnknownFact,
     UnknownLanguage,
     UnknownProcedure,
+    _named,
     shown,
 )
 from innoproc._i18n import Plain, Series
@@ -183,12 +184,12 @@ def _spec(procedure: Procedure, name: object, kind: object) -> Event | FactType:
     if kind == "event":
         event = procedure.events.get(name) if isinstance(name, str) else None
         if event is None:
-            raise UnknownEvent(str(name), procedure.id, tuple(procedure.events))
+            raise UnknownEvent(_named(name), procedure.id, tuple(procedure.events))
         return event
     if kind == "fact":
         fact = procedure.facts.get(name) if isinstance(name, str) else None
         if fact is None:
-            raise UnknownFact(str(name), procedure.id, tuple(procedure.facts))
+            raise UnknownFact(_named(name), procedure.id, tuple(procedure.facts))
         return fact
     raise InvalidArgument(f"'kind' must be 'event' or 'fact', got {shown(kind)}", "kind")
 

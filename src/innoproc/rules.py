@@ -24,6 +24,7 @@ from innoproc._engine.assessment import Advice, Shortfall
 from innoproc._engine.declare import Context, FactType, Precondition
 from innoproc._engine.fields import Field
 from innoproc._engine.history import FactRecord
+from innoproc._errors import InvalidArgument, _require, shown
 from innoproc._i18n import Series
 from innoproc._sources import (
     DIRECTIVE_2014_24,
@@ -130,11 +131,14 @@ def not_recorded(fact: FactType) -> Shortfall:
 
     ```
     """
+    _require(fact, FactType, "fact")
     return Shortfall(Text("Not recorded: {fact}.", fact=fact.title), fact=fact.name)
 
 
 def recorded(ctx: Context, fact: FactType) -> FactRecord | Shortfall:
     """The latest record of ``fact``, or the shortfall saying it was never recorded."""
+    _require(ctx, Context, "ctx")
+    _require(fact, FactType, "fact")
     record = ctx.fact(fact.name)
     return not_recorded(fact) if record is None else record
 
@@ -154,6 +158,16 @@ def found(
 
     ```
     """
+    if not isinstance(problems, (list, tuple)) or not all(
+        isinstance(p, Text)
+        or (type(p) is tuple and len(p) == 2 and all(type(x) is str and x for x in p))
+        for p in problems
+    ):
+        raise InvalidArgument(
+            "'problems' must be a list of Texts (or of pairs of English and bokmål), "
+            f"got {shown(problems)}",
+            "problems",
+        )
     if not problems:
         return None
     texts = [p if isinstance(p, Text) else Text(p[0], p[1]) for p in problems]  # i18n: host

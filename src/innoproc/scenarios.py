@@ -43,8 +43,16 @@ from typing import Any, Literal
 
 import attrs
 
+from innoproc import _limits
 from innoproc._call import CallScenario, close_application
-from innoproc._errors import InvalidParameter, UnknownParameter, UnknownScenario, UnknownScheme
+from innoproc._errors import (
+    InnoprocError,
+    InvalidParameter,
+    UnknownParameter,
+    UnknownScenario,
+    UnknownScheme,
+    _named,
+)
 from innoproc._i18n import Plain
 from innoproc._procedures import procedures
 from innoproc._schemes import schemes
@@ -191,7 +199,10 @@ class Parameter:
         amount = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
         if not amount.is_finite() or amount < self.low:
             raise InvalidParameter(self.name, whole, self._expected())
-        return amount
+        try:
+            return _limits.amount(amount, self.name)  # no more digits than a case stores
+        except InnoprocError:
+            raise InvalidParameter(self.name, whole, self._expected()) from None
 
     def _weights(self, value: object) -> dict[str, float]:
         if not isinstance(value, Mapping) or not value:
@@ -830,7 +841,7 @@ def _scheme(scheme: object) -> Scheme:
         return scheme
     found = schemes().get(scheme) if isinstance(scheme, str) else None
     if found is None:
-        raise UnknownScheme(str(scheme), tuple(schemes()))
+        raise UnknownScheme(_named(scheme), tuple(schemes()))
     return found
 
 
@@ -1045,7 +1056,7 @@ def parameters(scenario_id: str) -> tuple[Parameter, ...]:
     ```
     """
     if not isinstance(scenario_id, str):
-        raise UnknownScenario(repr(scenario_id), ids())
+        raise UnknownScenario(_named(scenario_id), ids())
     if scenario_id in _PROCEDURES:
         return _PROCEDURES[scenario_id][1]
     if scenario_id in schemes():

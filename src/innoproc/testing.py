@@ -71,9 +71,18 @@ class Clock:
         """Move the clock forward and return the new time (never backwards: a case's
         history is kept in time order)."""
         for name, value in (("days", days), ("hours", hours), ("minutes", minutes)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not value >= 0  # also NaN
+            ):
                 raise InvalidParameter(name, value, Text("a number of at least 0"))
-        self.now += timedelta(days=days, hours=hours, minutes=minutes)
+        try:
+            self.now += timedelta(days=days, hours=hours, minutes=minutes)
+        except (OverflowError, ValueError):
+            raise InvalidParameter(
+                "days", days, Text("a step that keeps the clock before the year 10000")
+            ) from None
         return self.now
 
     def __repr__(self) -> str:

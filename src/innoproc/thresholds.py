@@ -216,7 +216,12 @@ def eea_threshold(on: date, *, authority: str, contract: str) -> Threshold:
             f"'contract' must be one of {', '.join(CONTRACT_KINDS)}, got {shown(contract)}",
             "contract",
         )
-    day = require_aware("on", on).astimezone(OSLO).date() if isinstance(on, datetime) else on
+    try:
+        day = require_aware("on", on).astimezone(OSLO).date() if isinstance(on, datetime) else on
+    except OverflowError:  # an instant at the very end of year 9999, moved to Oslo time
+        raise InvalidArgument(
+            f"'on' is beyond the dates innoproc knows: {shown(on)}", "on"
+        ) from None
     found: Threshold | None = None
     for row in THRESHOLDS:
         if row.authority == authority and row.contract == contract and row.valid_from <= day:

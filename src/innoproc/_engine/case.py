@@ -37,6 +37,7 @@ from innoproc._errors import (
     UnknownFact,
     UnknownProcedure,
     UpgradeRefused,
+    _named,
     shown,
 )
 from innoproc._limits import thaw
@@ -200,7 +201,7 @@ class Case:
     def _event(self, name: str) -> Event:
         event = self._procedure._events.get(name) if isinstance(name, str) else None
         if event is None:
-            raise UnknownEvent(str(name), self._procedure.id, tuple(self._procedure._events))
+            raise UnknownEvent(_named(name), self._procedure.id, tuple(self._procedure._events))
         return event
 
     def _judge(
@@ -471,7 +472,7 @@ class Case:
         """
         spec = self._procedure._facts.get(fact) if isinstance(fact, str) else None
         if spec is None:
-            raise UnknownFact(str(fact), self._procedure.id, tuple(self._procedure._facts))
+            raise UnknownFact(_named(fact), self._procedure.id, tuple(self._procedure._facts))
         when = _limits.instant(at, "at")
         clean, missing = validate_payload(spec.field_map, payload, "fact", fact)
         if missing:

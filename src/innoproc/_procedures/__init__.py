@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from innoproc._engine.declare import Procedure
-from innoproc._errors import InvalidArgument, UnknownProcedure, shown
+from innoproc._errors import InvalidArgument, UnknownProcedure, _named, shown
 from innoproc._procedures.innovation_partnership import (
     INNOVATION_PARTNERSHIP,
     INNOVATION_PARTNERSHIP_V1,
@@ -60,7 +60,7 @@ def procedure_versions(procedure_id: str) -> tuple[Procedure, ...]:
     """
     found = _VERSIONS.get(procedure_id) if isinstance(procedure_id, str) else None
     if found is None:
-        raise UnknownProcedure(str(procedure_id), tuple(_VERSIONS))
+        raise UnknownProcedure(_named(procedure_id), tuple(_VERSIONS))
     return found
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from innoproc import _limits
 from innoproc._engine.assessment import Shortfall
 from innoproc._engine.declare import Context, Event, FactType, Precondition, Procedure, State
 from innoproc._engine.fields import Field
@@ -717,9 +718,14 @@ def pre_commercial_procurement(
     ``innoproc.loads``. ``version`` chooses a released version of the rules (the latest when
     ``None``): in version 1 the minimum blocks, in version 2 it is good practice.
     """
-    if isinstance(min_suppliers, bool) or not isinstance(min_suppliers, int) or min_suppliers < 1:
+    if (
+        isinstance(min_suppliers, bool)
+        or not isinstance(min_suppliers, int)
+        or not 1 <= min_suppliers <= _limits.MAX_INT
+    ):
         raise InvalidArgument(
-            f"min_suppliers must be a whole number of at least 1, got {shown(min_suppliers)}",
+            "min_suppliers must be a whole number of at least 1 (and at most 2**63 - 1), "
+            f"got {shown(min_suppliers)}",
             "min_suppliers",
         )
     if version is None:

@@ -24,6 +24,7 @@ from innoproc._errors import (
     DuplicateCase,
     InvalidPayload,
     SchemaVersionError,
+    shown,
 )
 from innoproc._i18n import Plain
 from innoproc._storage import dumps, loads
@@ -217,7 +218,7 @@ class CaseStore:
                 ) from exc
         else:
             raise InvalidPayload(
-                f"'database' must be a database URL or an SQLAlchemy Engine, got {database!r}",
+                f"'database' must be a database URL or an SQLAlchemy Engine, got {shown(database)}",
                 "database",
             )
         self.procedures = procedures
