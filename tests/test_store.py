@@ -692,13 +692,14 @@ class TestWithoutTheExtra:
             "print(innoproc.open_case('triple-diamond', reference='1', authority='A').state)\n"
             "try:\n"
             "    innoproc.store\n"
-            "except ImportError as exc:\n"
-            "    print(exc)\n"
+            "except innoproc.MissingDependency as exc:\n"
+            "    print(isinstance(exc, ImportError), exc)\n"
         )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert out.stdout.splitlines() == [
             "proposal",
-            "innoproc.store needs SQLAlchemy 2 and Alembic: pip install 'innoproc[store]'",
+            "True innoproc.store needs SQLAlchemy 2 and Alembic, which is not installed: "
+            "pip install 'innoproc[store]'",
         ]
 
     def test_bad_database(self) -> None:

@@ -52,15 +52,29 @@ _DAY = 86400.0
 # -- checking arguments --------------------------------------------------------------------
 
 _A_COUNT = Text("a whole number of at least {low}")
+_A_COUNT_TO = Text("a whole number from {low} to {high}")
 _AN_EXECUTOR = Text("a concurrent.futures.Executor (something with submit) or None")
 _AN_AWARE_DATETIME = Text("a timezone-aware datetime")
 _PROGRESS = Text("True, False or a function of (done, total)")
 
 
-def check_count(argument: str, value: object, low: int = 0) -> int:
-    """``value`` if it is an ``int`` (not a bool) of at least ``low``; else ``InvalidParameter``."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        expected = _A_COUNT.with_values(low=low)
+#: The most runs one simulation takes (each run keeps its result in memory).
+MAX_RUNS = 10_000_000
+
+
+def check_count(argument: str, value: object, low: int = 0, high: int | None = None) -> int:
+    """``value`` if it is an ``int`` (not a bool) from ``low`` to ``high``; else
+    ``InvalidParameter``."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < low
+        or (high is not None and value > high)
+    ):
+        if high is None:
+            expected = _A_COUNT.with_values(low=low)
+        else:
+            expected = _A_COUNT_TO.with_values(low=low, high=high)
         raise InvalidParameter(argument, value, expected)
     return value
 
@@ -470,7 +484,7 @@ def simulate(
             scenario,
             Text("a Scenario or a funding call (see innoproc.scenarios)"),
         )
-    check_count("runs", runs)
+    check_count("runs", runs, high=MAX_RUNS)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InvalidParameter("seed", seed, Text("a whole number"))
     if chunk_size is not None:

@@ -29,9 +29,9 @@ try:
     import alembic  # noqa: F401
     import sqlalchemy  # noqa: F401
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        "innoproc.store needs SQLAlchemy 2 and Alembic: pip install 'innoproc[store]'"
-    ) from exc
+    from innoproc._errors import MissingDependency
+
+    raise MissingDependency("innoproc.store", "SQLAlchemy 2 and Alembic", "store") from exc
 
 from innoproc._errors import (
     CaseNotFound,

@@ -23,6 +23,7 @@ from innoproc._errors import (
     DeletionRefused,
     DuplicateCase,
     InvalidPayload,
+    MissingDependency,
     SchemaVersionError,
     shown,
 )
@@ -212,9 +213,10 @@ class CaseStore:
                     "database",
                 ) from None
             except ImportError as exc:
-                raise ImportError(
-                    f"the database driver for {database.split(':', 1)[0]!r} is not installed "
-                    f"({exc}); for PostgreSQL: pip install 'innoproc[postgres]'"
+                raise MissingDependency(
+                    f"the database {shown(database.split(':', 1)[0])}",
+                    f"its driver ({exc})",
+                    "postgres",
                 ) from exc
         else:
             raise InvalidPayload(
