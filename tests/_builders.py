@@ -162,3 +162,20 @@ def in_last_phase(**changes: Any) -> Case:
     case = evaluated(in_development(**changes), 1)
     case.apply("start-next-phase", at=day(210), by=PM)
     return evaluated(case, 2, at=300)
+
+
+#: The call documents of a pre-commercial procurement under version 2 that meet every rule.
+PCP_CALL_V2: dict[str, Any] = {
+    "cpv_codes": ("73110000-6",),
+    "benefits_exclusive_to_procurer": False,
+    "procurer_pays_in_full": True,
+    "ipr_stays_with_suppliers": True,
+    "procurer_free_use_rights": True,
+    "third_party_licences": True,
+    "open_transparent_selection": True,
+    "terms_published_in_advance": True,
+    "no_preferential_follow_on": True,
+    "market_price": True,
+    "evaluation_criteria": ("Value 60 %", "Price 40 %"),
+    "rd_share": 80,
+}

@@ -386,19 +386,7 @@ class TestStagedReduction:
 
 # -- pre-commercial procurement -----------------------------------------------------------------
 
-PCP_CALL: dict[str, Any] = {
-    "cpv_codes": ("73110000-6",),
-    "benefits_exclusive_to_procurer": False,
-    "procurer_pays_in_full": True,
-    "ipr_stays_with_suppliers": True,
-    "procurer_free_use_rights": True,
-    "third_party_licences": True,
-    "open_transparent_selection": True,
-    "terms_published_in_advance": True,
-    "no_preferential_follow_on": True,
-    "market_price": True,
-    "evaluation_criteria": ("Value 60 %", "Price 40 %"),
-}
+PCP_CALL: dict[str, Any] = {k: v for k, v in b.PCP_CALL_V2.items() if k != "rd_share"}
 
 
 def pcp(version: int, **call: Any) -> Case:

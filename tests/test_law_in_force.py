@@ -699,20 +699,7 @@ class TestPartnershipV2:
 
 # -- 7. pre-commercial procurement, version 2 -----------------------------------------------------
 
-CALL: dict[str, Any] = {
-    "cpv_codes": ("73110000-6",),
-    "benefits_exclusive_to_procurer": False,
-    "procurer_pays_in_full": True,
-    "ipr_stays_with_suppliers": True,
-    "procurer_free_use_rights": True,
-    "third_party_licences": True,
-    "open_transparent_selection": True,
-    "terms_published_in_advance": True,
-    "no_preferential_follow_on": True,
-    "market_price": True,
-    "evaluation_criteria": ("Value 60 %", "Price 40 %"),
-    "rd_share": 80,
-}
+CALL: dict[str, Any] = b.PCP_CALL_V2
 _V2_ONLY = ("rd_share", "results_disseminated", "third_party_licences")
 
 
