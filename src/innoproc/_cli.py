@@ -75,7 +75,7 @@ T: dict[str, Text] = {
         "with its current state highlighted and its next steps marked."
     ),
     "diagram_procedure": Text("a procedure id (or use --case)"),
-    "case": Text("a case file written by innoproc.dumps"),
+    "case": Text("a stored case file (JSON)"),
     "format": Text(
         "output format: mermaid, dot or svg (svg needs the graphviz extra and Graphviz's "
         "dot program; default: mermaid)"

@@ -482,7 +482,7 @@ def simulate(
         raise InvalidParameter(
             "scenario",
             scenario,
-            Text("a Scenario or a funding call (see innoproc.scenarios)"),
+            Text("a scenario or a funding call"),
         )
     check_count("runs", runs, high=MAX_RUNS)
     if isinstance(seed, bool) or not isinstance(seed, int):

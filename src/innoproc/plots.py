@@ -82,7 +82,7 @@ def _results(result: object, argument: str = "result") -> SimulationResult | Cal
         raise InvalidParameter(
             argument,
             result,
-            Text("the result of innoproc.simulate"),
+            Text("the result of a simulation"),
         )
     return result
 

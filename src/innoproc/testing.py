@@ -187,7 +187,7 @@ class Compliance:
 
     def __init__(self, clock: Clock | None = None, *, lang: str | None = None) -> None:
         if clock is not None and not isinstance(clock, Clock):
-            raise InvalidParameter("clock", clock, Text("an innoproc.testing.Clock"))
+            raise InvalidParameter("clock", clock, Text("a test clock (Clock)"))
         Text("x").get(lang)  # an unknown language raises UnknownLanguage
         self.clock = clock if clock is not None else Clock()
         self.lang = lang
