@@ -439,7 +439,7 @@ class InvalidParameter(InnoprocError, ValueError):
     """An argument or a simulation parameter has a value out of its range or of the wrong
     type (a probability above 1, a negative number of runs); ``argument`` names it.
 
-    ``expected`` says what was expected (in English and bokmål), ``value`` what was given.
+    ``expected`` says what was expected (a ``Text``), ``value`` what was given.
     """
 
     def __init__(self, argument: str, value: object, expected: Text) -> None:

@@ -217,7 +217,8 @@ def _preconditions(value: Iterable[Precondition]) -> tuple[Precondition, ...]:
 class FactType:
     """A kind of fact a case can record, such as a leadership decision or a market-dialogue outcome.
 
-    ``fields`` declare the payload; ``title`` names it in English and Norwegian bokmål.
+    ``fields`` declare the payload; ``title`` names it (a ``Text``: English, translated by
+    the catalogues).
     """
 
     name: str
@@ -259,8 +260,8 @@ def _check_fields(owner: str, fields: Iterable[Field]) -> None:
 class Precondition:
     """A rule that must hold before an event may be applied.
 
-    Each precondition has a stable ``code`` (users store and test against it), the rule in
-    English and Norwegian bokmål, its legal or programme ``source``, and a ``test`` that
+    Each precondition has a stable ``code`` (users store and test against it), the rule (a
+    ``Text`` in English, translated by the catalogues), its legal or programme ``source``, and a ``test`` that
     looks at a ``Context``. ``reads`` lists the fact types the test looks at (they are
     declared on every procedure that uses the precondition); ``uses`` lists the event fields
     it needs (it is not assessed until they are given). ``kind`` says what the rule is:
