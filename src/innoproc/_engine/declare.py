@@ -261,9 +261,9 @@ class Precondition:
     """A rule that must hold before an event may be applied.
 
     Each precondition has a stable ``code`` (users store and test against it), the rule (a
-    ``Text`` in English, translated by the catalogues), its legal or programme ``source``,
-    and a ``test`` that looks at a ``Context``. ``reads`` lists the fact types the test looks
-    at (they are declared on every procedure that uses the precondition); ``uses`` lists the event fields
+    ``Text`` in English, translated by the catalogues), its legal or programme ``source``, and a
+    ``test`` that looks at a ``Context``. ``reads`` lists the fact types the test looks at (they
+    are declared on every procedure that uses the precondition); ``uses`` lists the event fields
     it needs (it is not assessed until they are given). ``kind`` says what the rule is:
     ``"legal"`` (a legal requirement, the default), ``"programme"`` (a funding programme's
     requirement) or ``"practice"`` (good practice: reported as advice, never blocking).
