@@ -13,7 +13,7 @@ import attrs
 
 from innoproc._engine.assessment import Finding
 from innoproc._engine.case import Case
-from innoproc._engine.declare import Procedure
+from innoproc._engine.declare import Procedure, titled
 from innoproc._engine.fields import EMPTY
 from innoproc._engine.history import StepRecord, UpgradeRecord
 from innoproc._engine.upgrade import assess_upgrade
@@ -138,8 +138,7 @@ class AuditReport:
 
 
 def _state(procedure: Procedure, name: str | None) -> Text | Plain:
-    spec = procedure.states.get(name) if name is not None else None
-    return spec.title if spec is not None else Plain(name)
+    return titled(procedure.states.get(name) if name is not None else None, name)
 
 
 def _replay_violations(case: Case) -> tuple[int, list[Violation], list[Violation]]:

@@ -15,7 +15,6 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -31,7 +30,8 @@ from innoproc._errors import (
     UnknownScenario,
     UnknownScheme,
 )
-from innoproc._i18n import LOCALES
+from innoproc._i18n import number as _number
+from innoproc._i18n import percent as _percent
 from innoproc._text import LANGUAGES, Text
 from innoproc._version import __version__
 
@@ -223,22 +223,6 @@ def _sayer(lang: str) -> Callable[[str], str]:
         return _say(key, lang)
 
     return say
-
-
-def _number(value: float | Decimal | int, lang: str, decimals: int = 0) -> str:
-    """A number with thousands grouped as the language writes it (1 234 567,5)."""
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, pattern, locale=LOCALES.get(lang, "en_GB"))
-
-
-def _percent(share: float, lang: str) -> str:
-    """A share as a percentage with one decimal (12,5 %)."""
-    from babel.numbers import format_percent
-
-    pattern = "#,##0.0%" if lang == "en" else "#,##0.0\N{NO-BREAK SPACE}%"
-    return format_percent(share, pattern, locale=LOCALES.get(lang, "en_GB"))
 
 
 # -- usage errors ----------------------------------------------------------------------------

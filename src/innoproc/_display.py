@@ -8,11 +8,12 @@ type), dates and numbers as the language writes them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from innoproc._i18n import Plain, Short, resolve, say
+from innoproc._engine.declare import titled
+from innoproc._i18n import Plain, Short, number, percent, resolve, say
 from innoproc._text import Text
 from innoproc._time import OSLO
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from innoproc._call import CallResult
     from innoproc._engine.assessment import Assessment
     from innoproc._engine.case import Case
-    from innoproc._engine.declare import Procedure
+    from innoproc._engine.declare import Event, FactType, Procedure, State
     from innoproc._simulate import SimulationResult
 
 _STYLE = (
@@ -118,10 +119,8 @@ def _when(at: datetime, lang: str) -> str:
     return say(at.astimezone(OSLO), lang)
 
 
-def _title_of(mapping: object, name: str, lang: str) -> str:
-    spec = getattr(mapping, "get", lambda _: None)(name)
-    title = getattr(spec, "title", None)
-    return title.get(lang) if isinstance(title, Text) else name
+def _title_of(specs: Mapping[str, State | Event | FactType], name: str, lang: str) -> str:
+    return say(titled(specs.get(name), name), lang)
 
 
 def assessment_html(a: Assessment, lang: str | None = None) -> str:
@@ -279,21 +278,7 @@ def _bar(share: float) -> str:
 def _num(value: object, lang: str, digits: int = 0) -> str:
     if value is None:
         return "-"
-    from babel.numbers import format_decimal
-
-    from innoproc._i18n import LOCALES
-
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(float(value), pattern, locale=LOCALES.get(lang, "en_GB"))  # type: ignore[arg-type]
-
-
-def _share(value: float, lang: str) -> str:
-    from babel.numbers import format_percent
-
-    from innoproc._i18n import LOCALES
-
-    pattern = "#,##0.0%" if lang == "en" else "#,##0.0\N{NO-BREAK SPACE}%"
-    return format_percent(value, pattern, locale=LOCALES.get(lang, "en_GB"))
+    return number(float(value), lang, digits)  # type: ignore[arg-type]
 
 
 def simulation_html(result: SimulationResult, lang: str | None = None) -> str:
@@ -306,7 +291,7 @@ def simulation_html(result: SimulationResult, lang: str | None = None) -> str:
         [
             _titled(result.state_title(row["end"], lang), row["end"]),
             f'<span class="num">{_num(row["runs"], lang)}</span>',
-            f"{_bar(row['share'])} {_share(row['share'], lang)}",
+            f"{_bar(row['share'])} {percent(row['share'], lang)}",
             _num(row["median_days"], lang, 1),
             _num(row["mean_cost"], lang),
         ]
@@ -317,7 +302,7 @@ def simulation_html(result: SimulationResult, lang: str | None = None) -> str:
     bought = result.purchases
     tail = ""
     if bought:
-        share = _share(bought / len(result.runs), lang)
+        share = percent(bought / len(result.runs), lang)
         tail = escape(_t("purchases", lang, n=bought, share=Plain(share)))
     return f'<div class="innoproc">{_STYLE}{head}{table}{tail}</div>'
 
@@ -342,7 +327,7 @@ def call_html(result: CallResult, lang: str | None = None) -> str:
         [
             _titled(_MEASURE_TITLES[row["measure"]].get(lang), row["measure"]),
             *(
-                _share(row[c], lang)
+                percent(row[c], lang)
                 if row["measure"] == "budget_share" and row[c] is not None
                 else _num(row[c], lang, 1 if "days" in row["measure"] else 0)
                 for c in ("mean", "min", "max")

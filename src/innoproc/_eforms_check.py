@@ -19,7 +19,7 @@ from innoproc._eforms_minimums import (
 from innoproc._eforms_read import Lot, Notice
 from innoproc._engine.assessment import Finding
 from innoproc._errors import InvalidPayload, _require
-from innoproc._i18n import Day, Local, Plain, Series, check_language, language
+from innoproc._i18n import Day, Local, Plain, Series, resolve
 from innoproc._text import LANGUAGES, Source, Text
 from innoproc._time import OSLO
 from innoproc.deadlines import NORWAY, Calendar, Period, period
@@ -86,10 +86,6 @@ _T: dict[str, Text] = {
 
 _NOT_MODELLED_SOURCE = Source("The scope of the notice check")
 _CODES = {"request": "request-time-limit", "tender": "tender-time-limit"}
-
-
-def _fmt(text: Text, **values: object) -> Text:
-    return text.with_values(**values)
 
 
 def _join(*texts: Text) -> Text:
@@ -172,7 +168,7 @@ class NoticeCheck:
     def explain(self, lang: str | None = None) -> str:
         """A plain-language verdict, one block per lot, in ``lang`` (``en``, ``nb`` or ``nn``;
         ``None``: the process's default language)."""
-        lang = check_language(lang) if lang is not None else language()
+        lang = resolve(lang)
         n = self.notice
         lines = [
             _T["header"]
@@ -369,8 +365,7 @@ def _check_limit(
 def _unmet_text(
     sent: datetime, days: int, p: Period, given: datetime, tz: tzinfo, calendar: Calendar
 ) -> Text:
-    text = _fmt(
-        _T["unmet"],
+    text = _T["unmet"].with_values(
         sent=Local(sent, tz),
         days=days,
         earliest=Local(p.end, tz),
@@ -380,7 +375,7 @@ def _unmet_text(
         nominal = p.nominal_last_day
         names = getattr(calendar, "names", None)
         holiday = names(nominal.year).get(nominal) if callable(names) else None
-        text = _join(text, _fmt(_T["moved"], days=days, nominal=Day(nominal, holiday)))
+        text = _join(text, _T["moved"].with_values(days=days, nominal=Day(nominal, holiday)))
     return text
 
 
@@ -411,12 +406,16 @@ def check_notice(
     if kind == "other":
         return NoticeCheck(
             notice,
-            not_assessed=(_notice_level("not-a-call", _fmt(_T["not_a_call"], subtype=subtype)),),
+            not_assessed=(
+                _notice_level("not-a-call", _T["not_a_call"].with_values(subtype=subtype)),
+            ),
         )
     if kind == "pin-as-call":
         return NoticeCheck(
             notice,
-            not_assessed=(_notice_level("pin-as-call", _fmt(_T["pin_as_call"], subtype=subtype)),),
+            not_assessed=(
+                _notice_level("pin-as-call", _T["pin_as_call"].with_values(subtype=subtype)),
+            ),
         )
     basis = notice.legal_basis
     if basis not in (PUBLIC_SECTOR, UTILITIES):
@@ -435,11 +434,14 @@ def check_notice(
             )
         return NoticeCheck(
             notice,
-            not_assessed=(_notice_level("legal-basis", _fmt(_T["legal_basis"], basis=basis)),),
+            not_assessed=(
+                _notice_level("legal-basis", _T["legal_basis"].with_values(basis=basis)),
+            ),
         )
     if subtype not in ("16", "17"):
         return NoticeCheck(
-            notice, not_assessed=(_notice_level("subtype", _fmt(_T["subtype"], subtype=subtype)),)
+            notice,
+            not_assessed=(_notice_level("subtype", _T["subtype"].with_values(subtype=subtype)),),
         )
     procedure = notice.procedure_type or "-"
     minimum = minimum_for(basis, procedure)
@@ -447,7 +449,7 @@ def check_notice(
         return NoticeCheck(
             notice,
             not_assessed=(
-                _notice_level("procedure-type", _fmt(_T["procedure"], procedure=procedure)),
+                _notice_level("procedure-type", _T["procedure"].with_values(procedure=procedure)),
             ),
         )
     sent = notice.dispatched
@@ -456,7 +458,9 @@ def check_notice(
             return NoticeCheck(
                 notice,
                 not_assessed=(
-                    _notice_level("change-notice", _fmt(_T["change"], changed=notice.changes)),
+                    _notice_level(
+                        "change-notice", _T["change"].with_values(changed=notice.changes)
+                    ),
                 ),
             )
         if not notice.changes.startswith(original.id):

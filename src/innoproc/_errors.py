@@ -180,11 +180,11 @@ class UnknownLanguage(InnoprocError, LookupError):
 
     def explain(self, lang: str | None = None) -> str:
         """The error in ``lang`` (English when ``lang`` is itself unknown)."""
-        from innoproc._i18n import Plain, check_language, language
+        from innoproc._i18n import Plain, resolve
         from innoproc._text import Text
 
         try:
-            lang = language() if lang is None else check_language(lang)
+            lang = resolve(lang)
         except UnknownLanguage:
             lang = "en"
         return Text(

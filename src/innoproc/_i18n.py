@@ -23,6 +23,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+import attrs
+
 from innoproc._errors import InvalidArgument, UnknownLanguage, shown
 
 #: The languages innoproc ships complete catalogues for: English, Norwegian bokmål, nynorsk.
@@ -193,89 +195,47 @@ def _has(catalogue: gettext.NullTranslations, key: str) -> bool:
 # -- values said as a person would -----------------------------------------------------------
 
 
+def _items(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+def _joined(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in ("and", "or", "semicolon", "sentences"):
+        raise ValueError(f"joined must be 'and', 'or', 'semicolon' or 'sentences', got {value!r}")
+
+
+@attrs.frozen
 class Series:
     """Items to be said as a list: ``"A, B and C"`` (``joined="and"``), ``"A, B or C"``
     (``"or"``), ``"A; B; C"`` (``"semicolon"``) or whole sentences one after the other
     (``"sentences"``), each item formatted for the language."""
 
-    __slots__ = ("items", "joined")
-
-    def __init__(self, items: Iterable[Any], joined: str = "and") -> None:
-        if joined not in ("and", "or", "semicolon", "sentences"):
-            raise ValueError(
-                f"joined must be 'and', 'or', 'semicolon' or 'sentences', got {joined!r}"
-            )
-        self.items = tuple(items)
-        self.joined = joined
-
-    def __repr__(self) -> str:
-        return f"Series({list(self.items)!r}, {self.joined!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Series) and (self.items, self.joined) == (
-            other.items,
-            other.joined,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.items, self.joined))
+    items: tuple[Any, ...] = attrs.field(converter=_items)
+    joined: str = attrs.field(default="and", validator=_joined)
 
 
+@attrs.frozen
 class Day:
     """A day to be named with its weekday and, where it has one, the public holiday it is:
     ``"Sunday 31 March 2024 (Easter Sunday)"``, ``"søndag 31. mars 2024 (1. påskedag)"``."""
 
-    __slots__ = ("day", "holiday")
-
-    def __init__(self, day: date, holiday: str | None = None) -> None:
-        self.day = day
-        self.holiday = holiday
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Day) and (self.day, self.holiday) == (other.day, other.holiday)
-
-    def __hash__(self) -> int:
-        return hash((self.day, self.holiday))
-
-    def __repr__(self) -> str:
-        return f"Day({self.day!r}, {self.holiday!r})"
+    day: date
+    holiday: str | None = None
 
 
+@attrs.frozen
 class Local:
     """An instant to be said as wall-clock time in ``tz`` rather than in Europe/Oslo."""
 
-    __slots__ = ("tz", "value")
-
-    def __init__(self, value: datetime, tz: tzinfo) -> None:
-        self.value = value
-        self.tz = tz
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Local) and (self.value, self.tz) == (other.value, other.tz)
-
-    def __hash__(self) -> int:
-        return hash((self.value, self.tz))
-
-    def __repr__(self) -> str:
-        return f"Local({self.value!r}, {self.tz!r})"
+    value: datetime
+    tz: tzinfo
 
 
+@attrs.frozen
 class Short:
     """A day to be said in a table's short form: "08.01.2024" (Norwegian), "08 Jan 2024"."""
 
-    __slots__ = ("day",)
-
-    def __init__(self, day: date) -> None:
-        self.day = day
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Short) and self.day == other.day
-
-    def __hash__(self) -> int:
-        return hash(self.day)
-
-    def __repr__(self) -> str:
-        return f"Short({self.day!r})"
+    day: date
 
 
 class Plain:
@@ -294,6 +254,22 @@ class Plain:
 
     def __repr__(self) -> str:
         return f"Plain({self.value!r})"
+
+
+def number(value: float | Decimal | int, lang: str, decimals: int = 0) -> str:
+    """A number with thousands grouped as ``lang`` writes it ("1 234 567,5")."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, pattern, locale=LOCALES.get(lang, "en_GB"))
+
+
+def percent(share: float, lang: str) -> str:
+    """A share as a percentage with one decimal, as ``lang`` writes it ("12,5 %")."""
+    from babel.numbers import format_percent
+
+    pattern = "#,##0.0%" if lang == "en" else "#,##0.0\N{NO-BREAK SPACE}%"
+    return format_percent(share, pattern, locale=LOCALES.get(lang, "en_GB"))
 
 
 def _locale(lang: str) -> str:

@@ -74,7 +74,6 @@ from innoproc._errors import (
     InvalidArgument,
     UnknownEvent,
     UnknownFact,
-    UnknownLanguage,
     UnknownProcedure,
     _named,
     shown,
@@ -90,31 +89,8 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # -- texts --------------------------------------------------------------------------------------
 #
-# User-facing texts of this module: an English template with {named} placeholders, and its
-# bokmål and nynorsk translations beside it until the catalogues carry them (a catalogue's
-# translation of the English template wins over the one written here).
-
-
-class _Label:
-    """An English label (a field's title, a procedure's help text), said in a language."""
-
-    __slots__ = ("english",)
-
-    def __init__(self, english: str) -> None:
-        self.english = english
-
-    def get(self, lang: str) -> str:
-        return _i18n.translate(self.english, lang)
-
-
-def _said(text: Text, lang: str) -> str:
-    """``text`` in ``lang``, or in the language ``lang`` falls back to where it has none."""
-    for candidate in (lang, *_i18n.FALLBACKS.get(lang, ()), "en"):
-        try:
-            return text.get(candidate)
-        except UnknownLanguage:
-            continue
-    return str(text)  # pragma: no cover - English is always there
+# User-facing texts of this module are English templates with {named} placeholders, translated
+# by innoproc's catalogues like every other text.
 
 
 def _quoted(value: str) -> str:
@@ -206,9 +182,9 @@ _INSTANT_PATTERN = "^" + INSTANT.pattern.replace(r"\d", "[0-9]") + "$"
 
 
 def _property(field: Field, lang: str) -> dict[str, Any]:
-    out: dict[str, Any] = {"title": _Label(field.label).get(lang)}
+    out: dict[str, Any] = {"title": _i18n.translate(field.label, lang)}
     if field.doc:
-        out["description"] = _Label(field.doc).get(lang)
+        out["description"] = _i18n.translate(field.doc, lang)
     kind = field.kind
     text: dict[str, Any] = {"type": "string", "maxLength": _limits.MAX_TEXT}
     if field.choices:
@@ -235,10 +211,10 @@ def _schema(procedure: Procedure, spec: Event | FactType, kind: str, lang: str) 
     schema: dict[str, Any] = {
         "$schema": DIALECT,
         "$id": f"urn:innoproc:{procedure.id}:{procedure.version}:{kind}:{spec.name}",
-        "title": _said(spec.title, lang),
+        "title": spec.title.get(lang),
     }
     if spec.doc:
-        schema["description"] = _Label(spec.doc).get(lang)
+        schema["description"] = _i18n.translate(spec.doc, lang)
     schema.update(
         {
             "type": "object",
@@ -570,7 +546,7 @@ def parse(
         )
     fields = spec.field_map
     problems: list[FormError] = []
-    owner = _said(spec.title, language)
+    owner = spec.title.get(language)
     for key in values:
         if key not in fields:
             labels = [Text(f.label) for f in fields.values()]  # i18n: from Field

@@ -21,6 +21,7 @@ from innoproc._engine.assessment import Advice, Finding, Shortfall, check_kind
 from innoproc._engine.fields import Field, Payload
 from innoproc._engine.history import FactRecord, HistoryEntry, StepRecord
 from innoproc._errors import InnoprocError, InvalidDefinition, shown
+from innoproc._i18n import Plain
 from innoproc._text import Source, Text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -681,3 +682,9 @@ class Procedure:
         for name, value in state.items():
             object.__setattr__(self, name, value)
         self._lock = threading.Lock()
+
+
+def titled(spec: State | Event | FactType | None, name: str | None) -> Text | Plain:
+    """What a reader calls a state, step or fact: its title, else (for one the procedure
+    does not declare) its name as it is."""
+    return spec.title if spec is not None else Plain(name)

@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 import attrs
 
 from innoproc._engine.assessment import Finding
+from innoproc._engine.declare import titled
 from innoproc._engine.history import FactRecord
 from innoproc._i18n import Plain, Series
 from innoproc._text import Source, Text
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from innoproc._engine.declare import FactType, Procedure, State
+    from innoproc._engine.declare import Procedure
     from innoproc._engine.fields import Field
 
 _SOURCE = Source("The versions of the procedure")
@@ -41,11 +42,6 @@ _RULES: dict[str, Text] = {
     ),
     "upgrade-new-rule": Text("The new version has a rule the case has not been judged by before."),
 }
-
-
-def _title(spec: State | FactType | None, name: str) -> Text | Plain:
-    """What the reader calls a state or fact: its title, else its name."""
-    return spec.title if spec is not None else Plain(name)
 
 
 def _label(field: Field | None, name: str) -> Text | Plain:
@@ -144,7 +140,7 @@ def assess_upgrade(
                 Text(
                     "Version {version} has no state “{state}”.",
                     version=Plain(target.version),
-                    state=_title(current.states.get(state), state),
+                    state=titled(current.states.get(state), state),
                 ),
                 True,
                 state=state,
@@ -154,7 +150,7 @@ def assess_upgrade(
     for name, record in facts.items():
         spec = target.facts.get(name)
         old = current.facts.get(name)
-        fact = _title(old if old is not None else spec, name)
+        fact = titled(old if old is not None else spec, name)
         if spec is None:
             unmet.append(
                 _finding(
