@@ -430,3 +430,18 @@ class TestErrors:
         assert error.explain("nn") == str(error)
         with pytest.raises(innoproc.UnknownLanguage):
             error.explain("sv")
+
+
+def test_a_value_that_cannot_be_said_is_shown_in_part() -> None:
+    """A host's value whose str fails, or an integer too long to write out, still gives a
+    text: the value shown in part, never an exception from explain()."""
+
+    class Hostile:
+        def __str__(self) -> str:
+            raise RuntimeError("no")
+
+        def __repr__(self) -> str:
+            raise RuntimeError("no")
+
+    assert Text("Given: {v}.", v=Hostile()).get("nb") == "Given: <Hostile object>."
+    assert Text("Given: {v}.", v=10**5000).get("en") == "Given: <int object>."

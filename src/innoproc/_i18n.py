@@ -411,4 +411,13 @@ def render(template: str, params: Mapping[str, Any], lang: str) -> str:
     """``template`` with each ``{name}`` replaced by ``params[name]`` said in ``lang``."""
     if not params:
         return template
-    return template.format_map({k: say(v, lang) for k, v in params.items()})
+    return template.format_map({k: _said(v, lang) for k, v in params.items()})
+
+
+def _said(value: Any, lang: str) -> str:
+    """``say``, or, for a value that cannot be said (a host's object whose ``str`` fails, an
+    integer too long to write out), the value shown in part: a text is always produced."""
+    try:
+        return say(value, lang)
+    except Exception:  # a hostile or oversized value must not hide the text it is part of
+        return shown(value)
